@@ -5,6 +5,7 @@ export default defineConfig({
   plugins: [cloudflareTest({ miniflare: { compatibilityDate: "2026-04-01", compatibilityFlags: ["nodejs_compat"] } })],
   test: {
     include: ["test/**/*.test.ts"],
+    silent: "passed-only",
     reporters: ["default", "json"],
     outputFile: { json: ".test-results/vitest.json" },
   },

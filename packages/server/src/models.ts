@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { fieldPath } from "./body.js";
+import { ProblemError } from "./problem.js";
+
+/**
+ * One configured model, as written in an app's wrangler config under the JSON var
+ * `MODEL_CONFIG` (name → entry). The R2 binding keeps the name `MODELS`, which is why the
+ * catalogue var is not also called `MODELS`.
+ */
+export const ModelEntrySchema = z.object({
+  /** `r2:<key prefix>` inside the `MODELS` bucket, or an `https://` base URL. */
+  source: z.string().regex(/^(r2:|https?:\/\/)/, "must start with r2: or http(s)://"),
+  task: z.string().min(1),
+  backend: z.enum(["kernels", "ort", "static"]).optional(),
+  dtype: z.enum(["f32", "int8"]).optional(),
+  maxBatch: z.number().int().positive().optional(),
+  maxTokens: z.number().int().positive().optional(),
+});
+export type ModelEntry = z.infer<typeof ModelEntrySchema>;
+
+export const ModelConfigSchema = z.record(z.string().min(1), ModelEntrySchema);
+export type ModelConfig = z.infer<typeof ModelConfigSchema>;
+
+/**
+ * Parses the `MODEL_CONFIG` var. Wrangler passes JSON vars as objects; a string is parsed.
+ * A broken config is the operator's fault, not the client's: it is a 503 naming the field.
+ */
+export function parseModelConfig(raw: unknown): ModelConfig {
+  if (raw === undefined || raw === null || raw === "") return {};
+  let value = raw;
+  if (typeof raw === "string") {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw misconfigured("MODEL_CONFIG", "is not valid JSON");
+    }
+  }
+  const result = ModelConfigSchema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw misconfigured(`MODEL_CONFIG.${fieldPath(issue?.path ?? [])}`, issue?.message ?? "is invalid");
+  }
+  return result.data;
+}
+
+function misconfigured(field: string, message: string): ProblemError {
+  return new ProblemError({
+    status: 503,
+    slug: "misconfigured",
+    detail: `The worker's ${field} ${message}.`,
+    field,
+  });
+}
