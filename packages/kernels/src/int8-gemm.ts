@@ -1,0 +1,118 @@
+// int8 GEMM wrapper: per-output-channel int8 weights, per-row dynamic activation quantization,
+// i32 accumulation, dequantized f32 output (+bias). Plus the quantization routines.
+import { type KernelContext, WasmResident } from "./context.ts";
+import { checkArray, checkDim, checkFinite } from "./errors.ts";
+import type { PackOptions } from "./gemm.ts";
+
+export interface QuantizedWeights {
+  /** Same layout as the f32 source ([K, N], or [N, K] when transposed). */
+  readonly values: Int8Array;
+  /** One symmetric scale per output channel (N). */
+  readonly scales: Float32Array;
+}
+
+export interface QuantizedRows {
+  /** [rows, cols] int8 in [-127, 127]. */
+  readonly values: Int8Array;
+  /** One symmetric scale per row; 0 for an all-zero row. */
+  readonly scales: Float32Array;
+}
+
+export class PackedInt8Matrix extends WasmResident {
+  readonly k: number;
+  readonly n: number;
+  /** @internal */ readonly scalesPtr: number;
+  /** @internal */
+  constructor(owner: KernelContext, ptr: number, scalesPtr: number, k: number, n: number) {
+    super(owner, ptr);
+    this.scalesPtr = scalesPtr;
+    this.k = k;
+    this.n = n;
+  }
+}
+
+/** Symmetric per-output-channel quantization: scale[c] = max|w[:, c]| / 127, q = round-half-even(w / scale). */
+export function quantizeWeights(ctx: KernelContext, w: Float32Array, options: PackOptions): QuantizedWeights {
+  const { k, n, transposed = false } = options;
+  checkDim("k", k);
+  checkDim("n", n);
+  checkArray("weights", w, Float32Array, k * n, transposed ? `[n=${n}, k=${k}]` : `[k=${k}, n=${n}]`);
+  checkFinite("weights", w);
+  const { arena, wasm } = ctx;
+  return arena.scoped(() => {
+    const src = arena.copyIn(w, "weights");
+    const q = arena.alloc(k * n, "quantized weights");
+    const s = arena.alloc(n * 4, "weight scales");
+    wasm.quantizeWeights(src, k, n, transposed ? 1 : 0, q, s);
+    return { values: arena.i8(q, k * n).slice(), scales: arena.f32(s, n).slice() };
+  });
+}
+
+/** Per-row symmetric quantization of activations, as done on the fly inside int8Gemm. */
+export function quantizeRows(ctx: KernelContext, x: Float32Array, options: { rows: number; cols: number }): QuantizedRows {
+  const { rows, cols } = options;
+  checkDim("rows", rows);
+  checkDim("cols", cols);
+  checkArray("x", x, Float32Array, rows * cols, `[rows=${rows}, cols=${cols}]`);
+  checkFinite("x", x);
+  const { arena, wasm } = ctx;
+  return arena.scoped(() => {
+    const src = arena.copyIn(x, "x");
+    const q = arena.alloc(rows * cols, "quantized rows");
+    const s = arena.alloc(rows * 4, "row scales");
+    wasm.quantizeRows(src, rows, cols, q, 0, s);
+    return { values: arena.i8(q, rows * cols).slice(), scales: arena.f32(s, rows).slice() };
+  });
+}
+
+export function packInt8Matrix(ctx: KernelContext, weights: QuantizedWeights, options: PackOptions): PackedInt8Matrix {
+  const { k, n, transposed = false } = options;
+  checkDim("k", k);
+  checkDim("n", n);
+  checkArray("weights.values", weights.values, Int8Array, k * n, transposed ? `[n=${n}, k=${k}]` : `[k=${k}, n=${n}]`);
+  checkArray("weights.scales", weights.scales, Float32Array, n, `[n=${n}]`);
+  checkFinite("weights.scales", weights.scales);
+  const { arena, wasm } = ctx;
+  const packed = arena.allocPersistent(wasm.packedInt8Bytes(k, n), `packed int8 matrix [${k}, ${n}]`);
+  const scales = arena.allocPersistent(n * 4, `int8 weight scales [${n}]`);
+  arena.f32(scales, n).set(weights.scales);
+  arena.scoped(() => {
+    const src = arena.copyIn(weights.values, "weights.values");
+    wasm.packInt8(src, k, n, transposed ? 1 : 0, packed);
+  });
+  return new PackedInt8Matrix(ctx, packed, scales, k, n);
+}
+
+export interface Int8GemmOptions {
+  readonly m: number;
+  readonly bias?: Float32Array;
+}
+
+function runInt8(ctx: KernelContext, a: Float32Array, b: PackedInt8Matrix, options: Int8GemmOptions, raw: boolean): number {
+  WasmResident.checkOwner("b", b, PackedInt8Matrix, ctx);
+  const { m, bias } = options;
+  checkDim("m", m);
+  const { k, n } = b;
+  checkArray("a", a, Float32Array, m * k, `[m=${m}, k=${k}]`);
+  checkFinite("a", a);
+  if (bias !== undefined) checkArray("bias", bias, Float32Array, n, `[n=${n}]`);
+  const { arena, wasm } = ctx;
+  const aPtr = arena.copyIn(a, "a");
+  const q16 = arena.alloc(wasm.quantizedRowsBytes(m, k), "quantized activations");
+  const rowScales = arena.alloc(m * 4, "activation scales");
+  wasm.quantizeRows(aPtr, m, k, 0, q16, rowScales);
+  const biasPtr = bias ? arena.copyIn(bias, "bias") : 0;
+  const out = arena.alloc(m * n * 4, "output");
+  wasm.int8Gemm(q16, rowScales, b.ptr, b.scalesPtr, biasPtr, out, m, n, k, raw ? 1 : 0);
+  return out;
+}
+
+/** out[M, N] = (qa · qw) · rowScale · colScale + bias, with qa = quantizeRows(a). */
+export function int8Gemm(ctx: KernelContext, a: Float32Array, b: PackedInt8Matrix, options: Int8GemmOptions): Float32Array {
+  return ctx.arena.scoped(() => ctx.arena.f32(runInt8(ctx, a, b, options, false), options.m * b.n).slice());
+}
+
+/** The raw i32 accumulators qa · qw of int8Gemm (for testing and debugging). */
+export function int8GemmAccumulators(ctx: KernelContext, a: Float32Array, b: PackedInt8Matrix, options: { m: number }): Int32Array {
+  return ctx.arena.scoped(() => ctx.arena.i32(runInt8(ctx, a, b, options, true), options.m * b.n).slice());
+}

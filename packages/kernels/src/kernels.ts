@@ -1,0 +1,115 @@
+// createKernels: instantiates a compiled kernels module and binds every kernel to its arena.
+import { type AttentionOptions, type AttentionResult, attention } from "./attention.ts";
+import { type GeluApproximation, biasAdd, gelu, softmax } from "./activations.ts";
+import type { KernelContext } from "./context.ts";
+import { type EmbedOptions, EmbeddingTables, type EmbeddingTablesInput, embed, uploadEmbeddings } from "./embedding.ts";
+import { type GemmOptions, PackedMatrix, type PackOptions, gemm, packMatrix } from "./gemm.ts";
+import {
+  type Int8GemmOptions,
+  PackedInt8Matrix,
+  type QuantizedRows,
+  type QuantizedWeights,
+  int8Gemm,
+  int8GemmAccumulators,
+  packInt8Matrix,
+  quantizeRows,
+  quantizeWeights,
+} from "./int8-gemm.ts";
+import { type LayerNormOptions, layerNorm } from "./layer-norm.ts";
+import { Arena, type MemoryStats } from "./memory.ts";
+import { type PoolOptions, type PoolingMode, pool } from "./pooling.ts";
+import { type TopKResult, cosineSimilarity, l2Normalize, topK } from "./similarity.ts";
+import type { KernelExports } from "./wasm-exports.ts";
+
+export interface KernelsOptions {
+  /** Maximum bytes of wasm memory the arena may use (weights + scratch). Default 1 GiB. */
+  readonly memoryBudgetBytes?: number;
+  /** Label reported by `flavour` (set by the loaders). */
+  readonly flavour?: KernelFlavour;
+}
+
+export type KernelFlavour = "simd" | "relaxed-simd";
+
+export interface Kernels {
+  readonly flavour: KernelFlavour;
+  readonly memory: {
+    stats(): MemoryStats;
+    /** Drops all scratch; packed weights stay. Calls already release their scratch on return. */
+    reset(): void;
+    resetHighWaterMark(): void;
+  };
+  packMatrix(b: Float32Array, options: PackOptions): PackedMatrix;
+  gemm(a: Float32Array, b: PackedMatrix, options: GemmOptions): Float32Array;
+  quantizeWeights(w: Float32Array, options: PackOptions): QuantizedWeights;
+  quantizeRows(x: Float32Array, options: { rows: number; cols: number }): QuantizedRows;
+  packInt8Matrix(weights: QuantizedWeights, options: PackOptions): PackedInt8Matrix;
+  int8Gemm(a: Float32Array, b: PackedInt8Matrix, options: Int8GemmOptions): Float32Array;
+  int8GemmAccumulators(a: Float32Array, b: PackedInt8Matrix, options: { m: number }): Int32Array;
+  attention(q: Float32Array, k: Float32Array, v: Float32Array, options: AttentionOptions): AttentionResult;
+  layerNorm(x: Float32Array, gamma: Float32Array, beta: Float32Array, options: LayerNormOptions): Float32Array;
+  gelu(x: Float32Array, approximation?: GeluApproximation): Float32Array;
+  biasAdd(x: Float32Array, bias: Float32Array, options: { rows: number }): Float32Array;
+  softmax(x: Float32Array, options: { rows: number; cols: number }): Float32Array;
+  uploadEmbeddings(tables: EmbeddingTablesInput): EmbeddingTables;
+  embed(tables: EmbeddingTables, inputIds: Int32Array, options: EmbedOptions): Float32Array;
+  pool(hidden: Float32Array, mode: PoolingMode, options: PoolOptions): Float32Array;
+  l2Normalize(x: Float32Array, options: { rows: number; dim: number; eps?: number }): Float32Array;
+  cosineSimilarity(queries: Float32Array, corpus: Float32Array, options: { dim: number; eps?: number }): Float32Array;
+  topK(scores: Float32Array, k: number, options: { rows: number }): TopKResult;
+  /** Benchmark probe: runs `iterations` x 64 flops of independent f32x4 mul+add chains. */
+  peakProbe(iterations: number): number;
+}
+
+const DEFAULT_BUDGET = 1024 * 1024 * 1024;
+
+/**
+ * Instantiates the kernels from an already compiled module (synchronous: Workers import .wasm
+ * files as WebAssembly.Module, and compiling bytes at request time is not allowed there).
+ */
+export function createKernels(module: WebAssembly.Module, options: KernelsOptions = {}): Kernels {
+  if (!(module instanceof WebAssembly.Module)) throw new TypeError("module must be a WebAssembly.Module");
+  const budget = options.memoryBudgetBytes ?? DEFAULT_BUDGET;
+  if (!Number.isSafeInteger(budget) || budget <= 0) throw new RangeError(`memoryBudgetBytes must be a positive integer, got ${budget}`);
+  const instance = new WebAssembly.Instance(module, {
+    env: {
+      abort(): never {
+        throw new Error("kernels: wasm abort");
+      },
+    },
+  });
+  const wasm = instance.exports as unknown as KernelExports;
+  const arena = new Arena(wasm.memory, wasm.heapBase(), budget);
+  const ctx: KernelContext = { wasm, arena };
+  return {
+    flavour: options.flavour ?? "simd",
+    memory: {
+      stats: () => arena.stats(),
+      reset: () => arena.reset(),
+      resetHighWaterMark: () => arena.resetHighWaterMark(),
+    },
+    packMatrix: (b, o) => packMatrix(ctx, b, o),
+    gemm: (a, b, o) => gemm(ctx, a, b, o),
+    quantizeWeights: (w, o) => quantizeWeights(ctx, w, o),
+    quantizeRows: (x, o) => quantizeRows(ctx, x, o),
+    packInt8Matrix: (w, o) => packInt8Matrix(ctx, w, o),
+    int8Gemm: (a, b, o) => int8Gemm(ctx, a, b, o),
+    int8GemmAccumulators: (a, b, o) => int8GemmAccumulators(ctx, a, b, o),
+    attention: (q, k, v, o) => attention(ctx, q, k, v, o),
+    layerNorm: (x, g, b, o) => layerNorm(ctx, x, g, b, o),
+    gelu: (x, approximation) => gelu(ctx, x, approximation),
+    biasAdd: (x, bias, o) => biasAdd(ctx, x, bias, o),
+    softmax: (x, o) => softmax(ctx, x, o),
+    uploadEmbeddings: (t) => uploadEmbeddings(ctx, t),
+    embed: (t, ids, o) => embed(ctx, t, ids, o),
+    pool: (h, mode, o) => pool(ctx, h, mode, o),
+    l2Normalize: (x, o) => l2Normalize(ctx, x, o),
+    cosineSimilarity: (q, c, o) => cosineSimilarity(ctx, q, c, o),
+    topK: (s, k, o) => topK(ctx, s, k, o),
+    peakProbe: (iterations) => wasm.peakChains(iterations),
+  };
+}
+
+/** Picks the relaxed-SIMD module when the engine validates relaxed SIMD, else plain SIMD. */
+export function chooseModule(modules: { simd: WebAssembly.Module; relaxed?: WebAssembly.Module }, relaxedSupported: boolean): { module: WebAssembly.Module; flavour: KernelFlavour } {
+  return relaxedSupported && modules.relaxed ? { module: modules.relaxed, flavour: "relaxed-simd" } : { module: modules.simd, flavour: "simd" };
+}
