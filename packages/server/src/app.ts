@@ -31,6 +31,8 @@ export type ServerEnv<Bindings extends ServerBindings = ServerBindings> = {
 export interface ServiceInfo {
   name: string;
   version: string;
+  /** Register the plain `GET /health` and `GET /info` (default true); the gateway adds its own. */
+  builtinRoutes?: boolean;
 }
 
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
@@ -62,7 +64,8 @@ export function createServiceApp<Bindings extends ServerBindings = ServerBinding
   app.use(async (c, next) => {
     const started = Date.now();
     await next();
-    c.header("x-edgeformers-service", info.name);
+    // A response forwarded from another worker keeps the name of the worker that made it.
+    if (!c.res.headers.has("x-edgeformers-service")) c.header("x-edgeformers-service", info.name);
     console.log(
       JSON.stringify({
         service: info.name,
@@ -92,6 +95,7 @@ export function createServiceApp<Bindings extends ServerBindings = ServerBinding
   app.onError(problemErrorHandler);
   app.notFound(problemNotFound);
 
+  if (info.builtinRoutes === false) return app;
   app.get("/health", (c) => c.json({ status: "ok", service: info.name, version: info.version }));
   app.get("/info", (c) => {
     const models = parseModelConfig(c.env?.MODEL_CONFIG);

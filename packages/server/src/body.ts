@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit as honoBodyLimit } from "hono/body-limit";
-import type { z } from "zod";
+import type * as z from "zod";
 import { ProblemError } from "./problem.js";
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;

@@ -16,13 +16,18 @@ export const problemErrorHandler: ErrorHandler = (error, c) => {
   if (error instanceof ProblemError) return problemResponse(error, instance);
   if (error instanceof HTTPException) {
     const slug = error.status === 413 ? "body-too-large" : `http-${error.status}`;
-    return problemResponse(new ProblemError({ status: error.status, slug, detail: error.message || undefined }), instance);
+    return problemResponse(
+      new ProblemError({ status: error.status, slug, detail: error.message || undefined }),
+      instance,
+    );
   }
   if (error instanceof TypeError || error instanceof RangeError) {
     // Validation errors from our packages name the field in their message.
     return problemResponse(new ProblemError({ status: 422, slug: "invalid-input", detail: error.message }), instance);
   }
-  console.error(JSON.stringify({ level: "error", requestId: instance, message: String(error), stack: (error as Error)?.stack }));
+  console.error(
+    JSON.stringify({ level: "error", requestId: instance, message: String(error), stack: (error as Error)?.stack }),
+  );
   return problemResponse(
     new ProblemError({ status: 500, slug: "internal", detail: "The worker failed while handling this request." }),
     instance,

@@ -1,6 +1,19 @@
-export { createServiceApp, type ServerBindings, type ServerEnv, type ServerVariables, type ServiceInfo } from "./app.js";
+export {
+  createServiceApp,
+  type ServerBindings,
+  type ServerEnv,
+  type ServerVariables,
+  type ServiceInfo,
+} from "./app.js";
 export { bearerAuth, parseApiKeys } from "./auth.js";
 export { bodyLimit, DEFAULT_MAX_BODY_BYTES, fieldPath, readJson, readValidJson } from "./body.js";
 export { methodNotAllowedResponse, problemErrorHandler, problemNotFound } from "./errors.js";
 export { type ModelConfig, ModelConfigSchema, type ModelEntry, ModelEntrySchema, parseModelConfig } from "./models.js";
-export { PROBLEM_CONTENT_TYPE, type ProblemDetails, ProblemError, type ProblemInit, problemResponse, problemType } from "./problem.js";
+export {
+  PROBLEM_CONTENT_TYPE,
+  type ProblemDetails,
+  ProblemError,
+  type ProblemInit,
+  problemResponse,
+  problemType,
+} from "./problem.js";

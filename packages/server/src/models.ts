@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { fieldPath } from "./body.js";
 import { ProblemError } from "./problem.js";
 

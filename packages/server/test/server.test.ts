@@ -46,7 +46,11 @@ describe("createServiceApp inside workerd", () => {
 
   it("accepts MODEL_CONFIG as a JSON string and rejects a broken one with a 503 naming the field", async () => {
     const app = makeApp();
-    const ok = await app.request("/info", {}, { MODEL_CONFIG: '{"a":{"source":"https://x.test/m/","task":"fill-mask"}}' });
+    const ok = await app.request(
+      "/info",
+      {},
+      { MODEL_CONFIG: '{"a":{"source":"https://x.test/m/","task":"fill-mask"}}' },
+    );
     expect(((await ok.json()) as { models: unknown[] }).models).toHaveLength(1);
     const bad = await app.request("/info", {}, { MODEL_CONFIG: { a: { source: "ftp://x", task: "fill-mask" } } });
     expect(bad.status).toBe(503);
@@ -69,7 +73,11 @@ describe("createServiceApp inside workerd", () => {
 
   it("rejects invalid JSON and wrong content types with 400, schema violations with 422 naming the field", async () => {
     const app = makeApp();
-    const broken = await app.request("/echo", { method: "POST", headers: { "content-type": "application/json" }, body: "{oops" });
+    const broken = await app.request("/echo", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{oops",
+    });
     expect(broken.status).toBe(400);
     expect((await problem(broken)).type).toBe("urn:edgeformers:problem:invalid-json");
     const text = await app.request("/echo", { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" });

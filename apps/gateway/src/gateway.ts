@@ -1,0 +1,118 @@
+import { createServiceApp, ProblemError, type ServerBindings, type ServerEnv } from "@edgeformers/server";
+import type { Context, Hono } from "hono";
+import packageJson from "../package.json";
+import { isServiceName, SERVICES, type ServiceName, serviceForPath } from "./routes.js";
+
+export type GatewayMode = "service-bindings" | "single-worker";
+
+/** How a mode reaches a worker: over a service binding, or by calling its app in-process. */
+export type Dispatch<Bindings extends ServerBindings> = (
+  service: ServiceName,
+  request: Request,
+  c: Context<ServerEnv<Bindings>>,
+) => Promise<Response>;
+
+/** Re-targets `request` at `path` on the worker, carrying the gateway's request id along. */
+function forwardedRequest(c: Context, path: string): Request {
+  const url = new URL(c.req.url);
+  url.pathname = path;
+  const request = new Request(url, c.req.raw);
+  request.headers.set("x-request-id", c.get("requestId") as string);
+  return request;
+}
+
+async function fetchJson(response: Response): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch {
+    return { status: "unreadable", httpStatus: response.status };
+  }
+}
+
+/**
+ * The one public URL. Both modes share this app; only `dispatch` differs. The gateway runs
+ * the shared middleware (auth, CORS, limits) once at the edge and forwards by path prefix.
+ */
+export function createGateway<Bindings extends ServerBindings>(
+  mode: GatewayMode,
+  dispatch: Dispatch<Bindings>,
+): Hono<ServerEnv<Bindings>> {
+  const app = createServiceApp<Bindings>({ name: "gateway", version: packageJson.version, builtinRoutes: false });
+
+  const callService = async (c: Context<ServerEnv<Bindings>>, service: ServiceName, path: string) => {
+    try {
+      return await dispatch(service, forwardedRequest(c, path), c);
+    } catch (error) {
+      console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), service, message: String(error) }));
+      throw new ProblemError({
+        status: 502,
+        slug: "upstream-unavailable",
+        detail: `The ${service} worker did not answer.`,
+      });
+    }
+  };
+
+  // Health and info aggregate every worker, so one probe tells whether the deployment works.
+  app.get("/health", async (c) => {
+    const checks = await Promise.all(
+      SERVICES.map(async (service) => {
+        try {
+          const res = await dispatch(service, forwardedRequest(c, "/health"), c);
+          return [service, res.ok ? "ok" : `http ${res.status}`] as const;
+        } catch {
+          return [service, "unreachable"] as const;
+        }
+      }),
+    );
+    const healthy = checks.every(([, status]) => status === "ok");
+    return c.json(
+      {
+        status: healthy ? "ok" : "degraded",
+        service: "gateway",
+        version: packageJson.version,
+        mode,
+        services: Object.fromEntries(checks),
+      },
+      healthy ? 200 : 503,
+    );
+  });
+
+  app.get("/info", async (c) => {
+    const services = await Promise.all(
+      SERVICES.map(async (service) => [service, await fetchJson(await callService(c, service, "/info"))] as const),
+    );
+    const models = services.flatMap(([service, info]) => {
+      const listed = (info as { models?: unknown }).models;
+      return Array.isArray(listed) ? listed.map((model: Record<string, unknown>) => ({ ...model, service })) : [];
+    });
+    return c.json({
+      name: "gateway",
+      version: packageJson.version,
+      mode,
+      models,
+      services: Object.fromEntries(services),
+    });
+  });
+
+  // `/apps/<service>/<path>` reaches any route of one worker directly (its /health, /info, …).
+  app.all("/apps/:service/*", (c) => {
+    const service = c.req.param("service");
+    if (!isServiceName(service)) {
+      throw new ProblemError({
+        status: 404,
+        slug: "unknown-service",
+        detail: `No worker named "${service}"; the workers are ${SERVICES.join(", ")}.`,
+        field: "service",
+      });
+    }
+    return callService(c, service, c.req.path.slice(`/apps/${service}`.length) || "/");
+  });
+
+  // Everything else goes to the worker that owns the path prefix; unowned paths are a 404.
+  app.all("*", (c, next) => {
+    const service = serviceForPath(c.req.path);
+    return service ? callService(c, service, c.req.path) : next();
+  });
+
+  return app;
+}
