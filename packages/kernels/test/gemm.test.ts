@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { loadKernels } from "../src/node.ts";
+import { referenceGemm } from "../src/reference/gemm.ts";
+import { expectClose, randomF32, randomInt, rng } from "./helpers.ts";
+
+const kernels = loadKernels();
+
+describe("f32 gemm vs reference", () => {
+  it("matches on random odd shapes, both weight layouts", () => {
+    const random = rng(1);
+    for (let trial = 0; trial < 40; trial++) {
+      const m = randomInt(random, 1, 37);
+      const k = randomInt(random, 1, 70);
+      const n = randomInt(random, 1, 45);
+      const transposed = trial % 2 === 1;
+      const a = randomF32(random, m * k);
+      const b = randomF32(random, k * n);
+      const packed = kernels.packMatrix(b, { k, n, transposed });
+      expectClose(kernels.gemm(a, packed, { m }), referenceGemm({ a, b, m, k, n, transposed }));
+    }
+  });
+
+  it.each(["none", "gelu", "gelu_tanh"] as const)("fuses bias, %s and residual", (activation) => {
+    const random = rng(2);
+    for (const [m, k, n] of [[1, 1, 1], [5, 33, 17], [13, 64, 40], [4, 8, 8], [9, 100, 7]]) {
+      const a = randomF32(random, m * k, 2);
+      const b = randomF32(random, k * n);
+      const bias = randomF32(random, n);
+      const residual = randomF32(random, m * n);
+      const packed = kernels.packMatrix(b, { k, n });
+      const got = kernels.gemm(a, packed, { m, bias, activation, residual });
+      expectClose(got, referenceGemm({ a, b, m, k, n, bias, activation, residual }));
+    }
+  });
+
+  it("handles a BERT-base sized product", () => {
+    const random = rng(3);
+    const [m, k, n] = [33, 768, 3072];
+    const a = randomF32(random, m * k);
+    const b = randomF32(random, k * n, 0.05);
+    const bias = randomF32(random, n);
+    const packed = kernels.packMatrix(b, { k, n });
+    expectClose(kernels.gemm(a, packed, { m, bias, activation: "gelu" }), referenceGemm({ a, b, m, k, n, bias, activation: "gelu" }));
+  });
+
+  it("rejects bad shapes, naming the argument and sizes", () => {
+    const packed = kernels.packMatrix(new Float32Array(12), { k: 3, n: 4 });
+    expect(() => kernels.gemm(new Float32Array(7), packed, { m: 2 })).toThrow(/a has length 7, expected 6 \(\[m=2, k=3\]\)/);
+    expect(() => kernels.gemm(new Float32Array(6), packed, { m: 2, bias: new Float32Array(3) })).toThrow(RangeError);
+    expect(() => kernels.gemm(new Float32Array(6), packed, { m: 2, residual: new Float32Array(9) })).toThrow(/residual/);
+    expect(() => kernels.packMatrix(new Float32Array(11), { k: 3, n: 4 })).toThrow(/b has length 11, expected 12/);
+    expect(() => kernels.gemm(new Float32Array(6), packed, { m: 0 })).toThrow(/m must be an integer >= 1/);
+    expect(() => kernels.gemm([1, 2, 3, 4, 5, 6] as unknown as Float32Array, packed, { m: 2 })).toThrow(TypeError);
+    const other = loadKernels();
+    expect(() => other.gemm(new Float32Array(6), packed, { m: 2 })).toThrow(/different Kernels instance/);
+  });
+});
