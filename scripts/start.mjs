@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// `npm start`: builds the workers as they deploy (wrangler dry-run bundles) and serves the
+// whole stack locally on http://127.0.0.1:8787 — the gateway and the workers behind it in one
+// Miniflare, with the local R2 bucket seeded from models/ when that folder exists.
+//   npm start                  service-binding mode (gateway + tokenize + embed + classify)
+//   npm start -- --single      single-worker mode (every route in one isolate)
+//   PORT=9000 npm start        another port
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, startLocalStack } from "../infra/local.mjs";
+
+const mode = process.argv.includes("--single") ? "single-worker" : "service-bindings";
+const port = Number(process.env.PORT ?? 8787);
+
+console.log("Building the workers…");
+const build = spawnSync("npx", ["turbo", "run", "build", "--filter=./apps/*", "--output-logs=errors-only"], {
+  cwd: ROOT,
+  stdio: "inherit",
+  env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" },
+});
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+const modelsDir = join(ROOT, "models");
+const { mf, url, seeded } = await startLocalStack({
+  mode,
+  port,
+  seedDir: existsSync(modelsDir) ? modelsDir : undefined,
+});
+const base = url.href.replace(/\/$/, "");
+
+console.log(`
+edgeformers is running (${mode} mode) at ${base}
+  ${base}/health   every worker's health
+  ${base}/info     versions and configured models
+  ${base}/apps/tokenize/info, ${base}/apps/embed/info, ${base}/apps/classify/info
+Local R2 (MODELS): ${seeded.length > 0 ? `${seeded.length} files from models/` : "empty (no models/ folder)"}
+
+Try:
+  curl -s ${base}/health
+
+Press Ctrl-C to stop.`);
+
+let stopping = false;
+async function stop(signal) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  await mf.dispose();
+  process.exit(0);
+}
+process.on("SIGINT", () => stop("SIGINT"));
+process.on("SIGTERM", () => stop("SIGTERM"));
