@@ -4,13 +4,13 @@
 // For each block of 4 query rows we walk the keys in blocks of KEY_BLOCK, keeping only the
 // running max m, running sum l and the output accumulator O (4 x D): never the Lq x Lk matrix.
 // Masked scores are -Infinity; a query row whose keys are all masked outputs zeros.
-import { madd, expv } from "./simd";
+import { expv, madd } from "./simd";
 
 const MR: i32 = 4;
 const KEY_BLOCK: i32 = 64;
 const NEG_INF: f32 = -Infinity;
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function roundUp8(x: i32): i32 { return (x + 7) & ~7; }
 
 /** Scratch bytes attention() needs for the given shape (independent of Lq). */
@@ -36,7 +36,7 @@ function packKeys(k: usize, b: i32, h: i32, lk: i32, hd: i32, d: i32, dst: usize
 }
 
 /** 4 query rows x 8 keys of Q·Kᵀ, scaled, stored into the score tile at column j. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function scoreTile(q0: usize, q1: usize, q2: usize, q3: usize, panel: usize, d: i32, scale: v128, scores: usize, j: i32): void {
   let s00 = f32x4.splat(0), s01 = f32x4.splat(0);
   let s10 = f32x4.splat(0), s11 = f32x4.splat(0);
@@ -66,7 +66,7 @@ function packKeys(k: usize, b: i32, h: i32, lk: i32, hd: i32, d: i32, dst: usize
 }
 
 /** O[4, d0..d0+8] += P[4, 0..jn] · V[j0..j0+jn, d0..d0+8]. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function accumulatePV(acc: usize, accStride: usize, scores: usize, vBase: usize, vStride: usize, jn: i32): void {
   let o00 = v128.load(acc), o01 = v128.load(acc, 16);
   let o10 = v128.load(acc + accStride), o11 = v128.load(acc + accStride, 16);

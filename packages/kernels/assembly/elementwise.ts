@@ -1,7 +1,7 @@
 // Element-wise kernels: GELU (erf / tanh), bias add, row softmax.
 // Buffers handed in by the TS API are over-allocated by at least 16 bytes, so the vector
 // loop may run over the tail; only whole vectors inside the length are stored.
-import { geluErfv, geluTanhv, expv, hmax } from "./simd";
+import { expv, geluErfv, geluTanhv, hmax } from "./simd";
 
 /** approximation: 0 = exact erf form, 1 = tanh approximation. In-place allowed. */
 export function gelu(x: usize, out: usize, length: i32, approximation: i32): void {
@@ -26,7 +26,8 @@ export function biasAdd(x: usize, bias: usize, out: usize, rows: i32, cols: i32)
     const xr = x + <usize>(r * cols) * 4;
     const o = out + <usize>(r * cols) * 4;
     let c = 0;
-    for (; c + 4 <= cols; c += 4) v128.store(o + <usize>c * 4, f32x4.add(v128.load(xr + <usize>c * 4), v128.load(bias + <usize>c * 4)));
+    for (; c + 4 <= cols; c += 4)
+      v128.store(o + <usize>c * 4, f32x4.add(v128.load(xr + <usize>c * 4), v128.load(bias + <usize>c * 4)));
     for (; c < cols; c++) store<f32>(o + <usize>c * 4, load<f32>(xr + <usize>c * 4) + load<f32>(bias + <usize>c * 4));
   }
 }
@@ -53,7 +54,11 @@ export function softmax(x: usize, out: usize, rows: i32, cols: i32): void {
       v128.store(o + <usize>c * 4, e);
       sumV = f32x4.add(sumV, e);
     }
-    let sum = f32x4.extract_lane(sumV, 0) + f32x4.extract_lane(sumV, 1) + f32x4.extract_lane(sumV, 2) + f32x4.extract_lane(sumV, 3);
+    let sum =
+      f32x4.extract_lane(sumV, 0) +
+      f32x4.extract_lane(sumV, 1) +
+      f32x4.extract_lane(sumV, 2) +
+      f32x4.extract_lane(sumV, 3);
     for (; c < cols; c++) {
       const e = Mathf.exp(load<f32>(xr + <usize>c * 4) - rowMax);
       store<f32>(o + <usize>c * 4, e);

@@ -1,7 +1,18 @@
 // Embedding gather: out[b, s] = word[ids[b,s]] + position[s + positionOffset] + tokenType[types[b,s]].
 // Ids are validated in TypeScript before the call.
 
-export function embed(ids: usize, typeIds: usize, word: usize, position: usize, tokenType: usize, out: usize, batch: i32, seq: i32, dim: i32, positionOffset: i32): void {
+export function embed(
+  ids: usize,
+  typeIds: usize,
+  word: usize,
+  position: usize,
+  tokenType: usize,
+  out: usize,
+  batch: i32,
+  seq: i32,
+  dim: i32,
+  positionOffset: i32,
+): void {
   const rowBytes = <usize>dim * 4;
   for (let b = 0; b < batch; b++) {
     for (let s = 0; s < seq; s++) {

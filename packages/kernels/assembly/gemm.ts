@@ -1,7 +1,7 @@
 // f32 GEMM: C[M,N] = A[M,K] · B[K,N] (+ bias, activation, + residual).
 // B is prepacked into panels of 8 columns so the inner loop reads it contiguously:
 // panel p holds K rows of 8 floats (columns 8p..8p+7, zero padded past N).
-import { madd, activate } from "./simd";
+import { activate, madd } from "./simd";
 
 const NR: i32 = 8; // columns per packed panel (two f32x4 vectors)
 const MR: i32 = 4; // rows per micro-tile (4 x 8 = 8 accumulators, fits the 16 xmm registers)
@@ -32,7 +32,7 @@ export function packB(src: usize, k: i32, n: i32, transposed: bool, dst: usize):
   }
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function epilogue(acc: v128, bias: usize, residualRow: usize, col: i32, activation: i32): v128 {
   if (bias) acc = f32x4.add(acc, v128.load(bias + <usize>col * 4));
   acc = activate(acc, activation);
@@ -40,7 +40,7 @@ export function packB(src: usize, k: i32, n: i32, transposed: bool, dst: usize):
   return acc;
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function storeRow(row: usize, col: i32, n: i32, lo: v128, hi: v128): void {
   const dst = row + <usize>col * 4;
   if (col + NR <= n) {

@@ -11,7 +11,7 @@
 const NR: i32 = 8;
 const MR: i32 = 4;
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function evenK(k: i32): i32 { return (k + 1) & ~1; }
 
 export function packedInt8Bytes(k: i32, n: i32): i32 {
@@ -97,7 +97,7 @@ export function quantizeWeights(src: usize, k: i32, n: i32, transposed: bool, qO
   }
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function dequant(acc: v128, rowScale: v128, colScales: usize, bias: usize, col: i32): v128 {
   // Plain mul then add (never fused) so the result is bit-exact to the reference.
   const scale = f32x4.mul(rowScale, v128.load(colScales + <usize>col * 4));
@@ -106,7 +106,7 @@ export function quantizeWeights(src: usize, k: i32, n: i32, transposed: bool, qO
   return y;
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function storeRow(row: usize, col: i32, n: i32, lo: v128, hi: v128, toI32: bool): void {
   const dst = row + <usize>col * 4;
   if (col + NR <= n) {
@@ -118,7 +118,7 @@ export function quantizeWeights(src: usize, k: i32, n: i32, transposed: bool, qO
       const v = c < 4 ? lo : hi;
       const lane = c & 3;
       // Lanes are read as raw 32-bit patterns: f32 output or raw i32 accumulators alike.
-      let bits: i32 = lane == 0 ? i32x4.extract_lane(v, 0) : lane == 1 ? i32x4.extract_lane(v, 1) : lane == 2 ? i32x4.extract_lane(v, 2) : i32x4.extract_lane(v, 3);
+      const bits: i32 = lane == 0 ? i32x4.extract_lane(v, 0) : lane == 1 ? i32x4.extract_lane(v, 1) : lane == 2 ? i32x4.extract_lane(v, 2) : i32x4.extract_lane(v, 3);
       store<i32>(dst + <usize>c * 4, bits);
     }
   }

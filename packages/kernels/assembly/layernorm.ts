@@ -2,7 +2,16 @@
 // out = (x + residual - mean) / sqrt(var + eps) * gamma + beta  (biased variance, like ONNX).
 import { hsum } from "./simd";
 
-export function layerNorm(x: usize, residual: usize, gamma: usize, beta: usize, out: usize, rows: i32, dim: i32, eps: f32): void {
+export function layerNorm(
+  x: usize,
+  residual: usize,
+  gamma: usize,
+  beta: usize,
+  out: usize,
+  rows: i32,
+  dim: i32,
+  eps: f32,
+): void {
   const rowBytes = <usize>dim * 4;
   for (let r = 0; r < rows; r++) {
     const xr = x + <usize>r * rowBytes;

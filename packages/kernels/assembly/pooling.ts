@@ -22,11 +22,14 @@ export function pool(hidden: usize, mask: usize, out: usize, batch: i32, seq: i3
       if (count == 0) {
         memory.copy(o, h, rowBytes);
       } else if (mode == POOL_MEAN) {
-        for (; j + 4 <= dim; j += 4) v128.store(o + <usize>j * 4, f32x4.add(v128.load(o + <usize>j * 4), v128.load(h + <usize>j * 4)));
+        for (; j + 4 <= dim; j += 4)
+          v128.store(o + <usize>j * 4, f32x4.add(v128.load(o + <usize>j * 4), v128.load(h + <usize>j * 4)));
         for (; j < dim; j++) store<f32>(o + <usize>j * 4, load<f32>(o + <usize>j * 4) + load<f32>(h + <usize>j * 4));
       } else {
-        for (; j + 4 <= dim; j += 4) v128.store(o + <usize>j * 4, f32x4.max(v128.load(o + <usize>j * 4), v128.load(h + <usize>j * 4)));
-        for (; j < dim; j++) store<f32>(o + <usize>j * 4, max(load<f32>(o + <usize>j * 4), load<f32>(h + <usize>j * 4)));
+        for (; j + 4 <= dim; j += 4)
+          v128.store(o + <usize>j * 4, f32x4.max(v128.load(o + <usize>j * 4), v128.load(h + <usize>j * 4)));
+        for (; j < dim; j++)
+          store<f32>(o + <usize>j * 4, max(load<f32>(o + <usize>j * 4), load<f32>(h + <usize>j * 4)));
       }
       count++;
     }

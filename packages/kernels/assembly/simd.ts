@@ -1,7 +1,7 @@
 // Shared SIMD helpers. Everything here is inlined into the kernels.
 
 /** a*b + c. Fused (one rounding) in the relaxed-SIMD build, mul+add otherwise. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) {
     return f32x4.relaxed_madd(a, b, c);
@@ -14,7 +14,7 @@
  * e^x per lane (Cephes expf polynomial after ln2 range reduction; ~1 ulp).
  * Inputs below -87.3 (including -Infinity) give exactly 0 so masked scores vanish.
  */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function expv(x: v128): v128 {
   const underflow = f32x4.lt(x, f32x4.splat(-87.3));
   x = f32x4.min(x, f32x4.splat(88.3));
@@ -37,7 +37,7 @@
 }
 
 /** erf(x) per lane, Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7). */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function erfv(x: v128): v128 {
   const signBit = v128.and(x, i32x4.splat(0x80000000));
   const ax = f32x4.abs(x);
@@ -54,14 +54,14 @@
 }
 
 /** GELU, exact form: x/2 * (1 + erf(x/sqrt(2))). */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function geluErfv(x: v128): v128 {
   const e = erfv(f32x4.mul(x, f32x4.splat(0.7071067811865476)));
   return f32x4.mul(f32x4.mul(x, f32x4.splat(0.5)), f32x4.add(e, f32x4.splat(1.0)));
 }
 
 /** GELU, tanh approximation: x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))). */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function geluTanhv(x: v128): v128 {
   const x3 = f32x4.mul(f32x4.mul(x, x), x);
   const inner = f32x4.mul(f32x4.add(x, f32x4.mul(x3, f32x4.splat(0.044715))), f32x4.splat(0.7978845608028654));
@@ -79,19 +79,19 @@ export const ACTIVATION_GELU_TANH: i32 = 2;
 function geluErfCall(x: v128): v128 { return geluErfv(x); }
 function geluTanhCall(x: v128): v128 { return geluTanhv(x); }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function activate(x: v128, activation: i32): v128 {
   if (activation == ACTIVATION_GELU_ERF) return geluErfCall(x);
   if (activation == ACTIVATION_GELU_TANH) return geluTanhCall(x);
   return x;
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function hmax(v: v128): f32 {
   return max(max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
 }

@@ -1,7 +1,7 @@
 // L2 normalisation, cosine similarity and top-k selection.
 import { hsum } from "./simd";
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function dot(a: usize, b: usize, dim: i32): f32 {
   let acc = f32x4.splat(0);
   let j = 0;

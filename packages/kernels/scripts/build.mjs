@@ -12,7 +12,19 @@ const ascBin = join(dirname(require.resolve("assemblyscript/package.json")), "bi
 const tscBin = require.resolve("typescript/bin/tsc");
 mkdirSync(join(root, "dist"), { recursive: true });
 
-const common = ["assembly/index.ts", "--enable", "simd", "-O3", "--noAssert", "--runtime", "stub", "--uncheckedBehavior", "always", "--initialMemory", "1"];
+const common = [
+  "assembly/index.ts",
+  "--enable",
+  "simd",
+  "-O3",
+  "--noAssert",
+  "--runtime",
+  "stub",
+  "--uncheckedBehavior",
+  "always",
+  "--initialMemory",
+  "1",
+];
 const flavours = [
   { file: "kernels.simd.wasm", extra: [] },
   { file: "kernels.relaxed.wasm", extra: ["--enable", "relaxed-simd"] },

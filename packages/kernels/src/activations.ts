@@ -7,7 +7,8 @@ export type GeluApproximation = "erf" | "tanh";
 /** GELU: "erf" = x/2·(1+erf(x/√2)) (exact), "tanh" = the tanh approximation. */
 export function gelu(ctx: KernelContext, x: Float32Array, approximation: GeluApproximation = "erf"): Float32Array {
   if (!(x instanceof Float32Array)) throw new TypeError("x must be a Float32Array");
-  if (approximation !== "erf" && approximation !== "tanh") throw new TypeError(`approximation must be "erf" or "tanh", got ${String(approximation)}`);
+  if (approximation !== "erf" && approximation !== "tanh")
+    throw new TypeError(`approximation must be "erf" or "tanh", got ${String(approximation)}`);
   if (x.length === 0) return new Float32Array(0);
   const { arena, wasm } = ctx;
   return arena.scoped(() => {
@@ -18,7 +19,12 @@ export function gelu(ctx: KernelContext, x: Float32Array, approximation: GeluApp
 }
 
 /** out[r, c] = x[r, c] + bias[c], cols = bias.length. */
-export function biasAdd(ctx: KernelContext, x: Float32Array, bias: Float32Array, options: { rows: number }): Float32Array {
+export function biasAdd(
+  ctx: KernelContext,
+  x: Float32Array,
+  bias: Float32Array,
+  options: { rows: number },
+): Float32Array {
   const { rows } = options;
   checkDim("rows", rows);
   if (!(bias instanceof Float32Array)) throw new TypeError("bias must be a Float32Array [cols]");

@@ -29,7 +29,13 @@ export interface AttentionResult {
 }
 
 /** q: [batch, qLen, heads·headDim]; k, v: [batch, kLen, heads·headDim]. */
-export function attention(ctx: KernelContext, q: Float32Array, k: Float32Array, v: Float32Array, options: AttentionOptions): AttentionResult {
+export function attention(
+  ctx: KernelContext,
+  q: Float32Array,
+  k: Float32Array,
+  v: Float32Array,
+  options: AttentionOptions,
+): AttentionResult {
   const { batch, qLen, heads, headDim, causal = false, bias, keyPaddingMask, returnProbabilities = false } = options;
   const kLen = options.kLen ?? qLen;
   checkDim("batch", batch);
@@ -43,8 +49,10 @@ export function attention(ctx: KernelContext, q: Float32Array, k: Float32Array, 
   checkArray("q", q, Float32Array, batch * qLen * hd, `[batch=${batch}, qLen=${qLen}, heads*headDim=${hd}]`);
   checkArray("k", k, Float32Array, batch * kLen * hd, `[batch=${batch}, kLen=${kLen}, heads*headDim=${hd}]`);
   checkArray("v", v, Float32Array, batch * kLen * hd, `[batch=${batch}, kLen=${kLen}, heads*headDim=${hd}]`);
-  if (bias !== undefined) checkArray("bias", bias, Float32Array, heads * qLen * kLen, `[heads=${heads}, qLen=${qLen}, kLen=${kLen}]`);
-  if (keyPaddingMask !== undefined) checkMask("keyPaddingMask", keyPaddingMask, batch * kLen, `[batch=${batch}, kLen=${kLen}]`);
+  if (bias !== undefined)
+    checkArray("bias", bias, Float32Array, heads * qLen * kLen, `[heads=${heads}, qLen=${qLen}, kLen=${kLen}]`);
+  if (keyPaddingMask !== undefined)
+    checkMask("keyPaddingMask", keyPaddingMask, batch * kLen, `[batch=${batch}, kLen=${kLen}]`);
   const { arena, wasm } = ctx;
   return arena.scoped(() => {
     const qPtr = arena.copyIn(q, "q");
@@ -62,7 +70,23 @@ export function attention(ctx: KernelContext, q: Float32Array, k: Float32Array, 
     const probLen = batch * heads * qLen * kLen;
     const probs = returnProbabilities ? arena.alloc(probLen * 4, "probabilities") : 0;
     const scratch = arena.alloc(wasm.attentionScratchBytes(kLen, headDim), "attention scratch");
-    wasm.attention(qPtr, kPtr, vPtr, out, batch, qLen, kLen, heads, headDim, scale, maskPtr, causal ? 1 : 0, biasPtr, probs, scratch);
+    wasm.attention(
+      qPtr,
+      kPtr,
+      vPtr,
+      out,
+      batch,
+      qLen,
+      kLen,
+      heads,
+      headDim,
+      scale,
+      maskPtr,
+      causal ? 1 : 0,
+      biasPtr,
+      probs,
+      scratch,
+    );
     const output = arena.f32(out, outLen).slice();
     return returnProbabilities ? { output, probabilities: arena.f32(probs, probLen).slice() } : { output };
   });

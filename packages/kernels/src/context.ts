@@ -21,8 +21,14 @@ export abstract class WasmResident {
   }
 
   /** @internal */
-  static checkOwner(name: string, value: unknown, ctor: abstract new (...args: never[]) => WasmResident, ctx: KernelContext): void {
-    if (!(value instanceof ctor)) throw new TypeError(`${name} must be a ${ctor.name} created by this Kernels instance`);
+  static checkOwner(
+    name: string,
+    value: unknown,
+    ctor: abstract new (...args: never[]) => WasmResident,
+    ctx: KernelContext,
+  ): void {
+    if (!(value instanceof ctor))
+      throw new TypeError(`${name} must be a ${ctor.name} created by this Kernels instance`);
     if (value.owner !== ctx) throw new TypeError(`${name} was created by a different Kernels instance`);
   }
 }

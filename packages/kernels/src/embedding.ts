@@ -20,7 +20,16 @@ export class EmbeddingTables extends WasmResident {
   /** @internal */ readonly positionPtr: number;
   /** @internal */ readonly tokenTypePtr: number;
   /** @internal */
-  constructor(owner: KernelContext, word: number, position: number, tokenType: number, dim: number, vocab: number, maxPos: number, types: number) {
+  constructor(
+    owner: KernelContext,
+    word: number,
+    position: number,
+    tokenType: number,
+    dim: number,
+    vocab: number,
+    maxPos: number,
+    types: number,
+  ) {
     super(owner, word);
     this.positionPtr = position;
     this.tokenTypePtr = tokenType;
@@ -70,7 +79,12 @@ export interface EmbedOptions {
 }
 
 /** out[b, s] = word[ids[b, s]] + position[s + offset] + tokenType[typeIds[b, s]], shape [batch, seq, dim]. */
-export function embed(ctx: KernelContext, tables: EmbeddingTables, inputIds: Int32Array, options: EmbedOptions): Float32Array {
+export function embed(
+  ctx: KernelContext,
+  tables: EmbeddingTables,
+  inputIds: Int32Array,
+  options: EmbedOptions,
+): Float32Array {
   WasmResident.checkOwner("tables", tables, EmbeddingTables, ctx);
   const { batch, seq, tokenTypeIds, positionOffset = 0 } = options;
   checkDim("batch", batch);
@@ -79,7 +93,9 @@ export function embed(ctx: KernelContext, tables: EmbeddingTables, inputIds: Int
   checkArray("inputIds", inputIds, Int32Array, batch * seq, `[batch=${batch}, seq=${seq}]`);
   checkIndices("inputIds", inputIds, tables.vocabSize, "the word embedding table");
   if (tables.maxPositions > 0 && seq + positionOffset > tables.maxPositions) {
-    throw new RangeError(`seq=${seq} + positionOffset=${positionOffset} exceeds the ${tables.maxPositions} position embeddings`);
+    throw new RangeError(
+      `seq=${seq} + positionOffset=${positionOffset} exceeds the ${tables.maxPositions} position embeddings`,
+    );
   }
   if (tokenTypeIds !== undefined) {
     if (tables.typeVocabSize === 0) throw new TypeError("tokenTypeIds given but the tables have no tokenType table");

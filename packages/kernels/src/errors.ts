@@ -9,9 +9,16 @@ export function checkDim(name: string, value: number, min = 1): void {
   }
 }
 
-export function checkArray<T extends NumericArray>(name: string, value: unknown, ctor: { new (n: number): T; name: string }, expectedLength: number, shape: string): T {
+export function checkArray<T extends NumericArray>(
+  name: string,
+  value: unknown,
+  ctor: { new (n: number): T; name: string },
+  expectedLength: number,
+  shape: string,
+): T {
   if (!(value instanceof ctor)) {
-    const got = value === null || value === undefined ? String(value) : (value as object).constructor?.name ?? typeof value;
+    const got =
+      value === null || value === undefined ? String(value) : ((value as object).constructor?.name ?? typeof value);
     throw new TypeError(`${name} must be a ${ctor.name} of length ${expectedLength} (${shape}), got ${got}`);
   }
   if (value.length !== expectedLength) {

@@ -61,7 +61,10 @@ export function gemm(ctx: KernelContext, a: Float32Array, b: PackedMatrix, optio
   if (bias !== undefined) checkArray("bias", bias, Float32Array, n, `[n=${n}]`);
   if (residual !== undefined) checkArray("residual", residual, Float32Array, m * n, `[m=${m}, n=${n}]`);
   const code = ACTIVATION_CODES[activation];
-  if (code === undefined) throw new TypeError(`activation must be one of ${Object.keys(ACTIVATION_CODES).join(", ")}, got ${String(activation)}`);
+  if (code === undefined)
+    throw new TypeError(
+      `activation must be one of ${Object.keys(ACTIVATION_CODES).join(", ")}, got ${String(activation)}`,
+    );
   const { arena, wasm } = ctx;
   return arena.scoped(() => {
     const aPtr = arena.copyIn(a, "a");

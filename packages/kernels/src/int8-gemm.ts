@@ -49,7 +49,11 @@ export function quantizeWeights(ctx: KernelContext, w: Float32Array, options: Pa
 }
 
 /** Per-row symmetric quantization of activations, as done on the fly inside int8Gemm. */
-export function quantizeRows(ctx: KernelContext, x: Float32Array, options: { rows: number; cols: number }): QuantizedRows {
+export function quantizeRows(
+  ctx: KernelContext,
+  x: Float32Array,
+  options: { rows: number; cols: number },
+): QuantizedRows {
   const { rows, cols } = options;
   checkDim("rows", rows);
   checkDim("cols", cols);
@@ -88,7 +92,13 @@ export interface Int8GemmOptions {
   readonly bias?: Float32Array;
 }
 
-function runInt8(ctx: KernelContext, a: Float32Array, b: PackedInt8Matrix, options: Int8GemmOptions, raw: boolean): number {
+function runInt8(
+  ctx: KernelContext,
+  a: Float32Array,
+  b: PackedInt8Matrix,
+  options: Int8GemmOptions,
+  raw: boolean,
+): number {
   WasmResident.checkOwner("b", b, PackedInt8Matrix, ctx);
   const { m, bias } = options;
   checkDim("m", m);
@@ -108,11 +118,21 @@ function runInt8(ctx: KernelContext, a: Float32Array, b: PackedInt8Matrix, optio
 }
 
 /** out[M, N] = (qa · qw) · rowScale · colScale + bias, with qa = quantizeRows(a). */
-export function int8Gemm(ctx: KernelContext, a: Float32Array, b: PackedInt8Matrix, options: Int8GemmOptions): Float32Array {
+export function int8Gemm(
+  ctx: KernelContext,
+  a: Float32Array,
+  b: PackedInt8Matrix,
+  options: Int8GemmOptions,
+): Float32Array {
   return ctx.arena.scoped(() => ctx.arena.f32(runInt8(ctx, a, b, options, false), options.m * b.n).slice());
 }
 
 /** The raw i32 accumulators qa · qw of int8Gemm (for testing and debugging). */
-export function int8GemmAccumulators(ctx: KernelContext, a: Float32Array, b: PackedInt8Matrix, options: { m: number }): Int32Array {
+export function int8GemmAccumulators(
+  ctx: KernelContext,
+  a: Float32Array,
+  b: PackedInt8Matrix,
+  options: { m: number },
+): Int32Array {
   return ctx.arena.scoped(() => ctx.arena.i32(runInt8(ctx, a, b, options, true), options.m * b.n).slice());
 }

@@ -1,24 +1,31 @@
 // createKernels: instantiates a compiled kernels module and binds every kernel to its arena.
+
+import { biasAdd, type GeluApproximation, gelu, softmax } from "./activations.ts";
 import { type AttentionOptions, type AttentionResult, attention } from "./attention.ts";
-import { type GeluApproximation, biasAdd, gelu, softmax } from "./activations.ts";
 import type { KernelContext } from "./context.ts";
-import { type EmbedOptions, EmbeddingTables, type EmbeddingTablesInput, embed, uploadEmbeddings } from "./embedding.ts";
-import { type GemmOptions, PackedMatrix, type PackOptions, gemm, packMatrix } from "./gemm.ts";
+import {
+  type EmbeddingTables,
+  type EmbeddingTablesInput,
+  type EmbedOptions,
+  embed,
+  uploadEmbeddings,
+} from "./embedding.ts";
+import { type GemmOptions, gemm, type PackedMatrix, type PackOptions, packMatrix } from "./gemm.ts";
 import {
   type Int8GemmOptions,
-  PackedInt8Matrix,
-  type QuantizedRows,
-  type QuantizedWeights,
   int8Gemm,
   int8GemmAccumulators,
+  type PackedInt8Matrix,
   packInt8Matrix,
+  type QuantizedRows,
+  type QuantizedWeights,
   quantizeRows,
   quantizeWeights,
 } from "./int8-gemm.ts";
 import { type LayerNormOptions, layerNorm } from "./layer-norm.ts";
 import { Arena, type MemoryStats } from "./memory.ts";
-import { type PoolOptions, type PoolingMode, pool } from "./pooling.ts";
-import { type TopKResult, cosineSimilarity, l2Normalize, topK } from "./similarity.ts";
+import { type PoolingMode, type PoolOptions, pool } from "./pooling.ts";
+import { cosineSimilarity, l2Normalize, type TopKResult, topK } from "./similarity.ts";
 import type { KernelExports } from "./wasm-exports.ts";
 
 export interface KernelsOptions {
@@ -69,7 +76,8 @@ const DEFAULT_BUDGET = 1024 * 1024 * 1024;
 export function createKernels(module: WebAssembly.Module, options: KernelsOptions = {}): Kernels {
   if (!(module instanceof WebAssembly.Module)) throw new TypeError("module must be a WebAssembly.Module");
   const budget = options.memoryBudgetBytes ?? DEFAULT_BUDGET;
-  if (!Number.isSafeInteger(budget) || budget <= 0) throw new RangeError(`memoryBudgetBytes must be a positive integer, got ${budget}`);
+  if (!Number.isSafeInteger(budget) || budget <= 0)
+    throw new RangeError(`memoryBudgetBytes must be a positive integer, got ${budget}`);
   const instance = new WebAssembly.Instance(module, {
     env: {
       abort(): never {
@@ -110,6 +118,11 @@ export function createKernels(module: WebAssembly.Module, options: KernelsOption
 }
 
 /** Picks the relaxed-SIMD module when the engine validates relaxed SIMD, else plain SIMD. */
-export function chooseModule(modules: { simd: WebAssembly.Module; relaxed?: WebAssembly.Module }, relaxedSupported: boolean): { module: WebAssembly.Module; flavour: KernelFlavour } {
-  return relaxedSupported && modules.relaxed ? { module: modules.relaxed, flavour: "relaxed-simd" } : { module: modules.simd, flavour: "simd" };
+export function chooseModule(
+  modules: { simd: WebAssembly.Module; relaxed?: WebAssembly.Module },
+  relaxedSupported: boolean,
+): { module: WebAssembly.Module; flavour: KernelFlavour } {
+  return relaxedSupported && modules.relaxed
+    ? { module: modules.relaxed, flavour: "relaxed-simd" }
+    : { module: modules.simd, flavour: "simd" };
 }

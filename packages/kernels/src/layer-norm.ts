@@ -11,7 +11,13 @@ export interface LayerNormOptions {
 }
 
 /** out = LayerNorm(x + residual) · gamma + beta, dim = gamma.length. */
-export function layerNorm(ctx: KernelContext, x: Float32Array, gamma: Float32Array, beta: Float32Array, options: LayerNormOptions): Float32Array {
+export function layerNorm(
+  ctx: KernelContext,
+  x: Float32Array,
+  gamma: Float32Array,
+  beta: Float32Array,
+  options: LayerNormOptions,
+): Float32Array {
   const { rows, residual, eps = 1e-12 } = options;
   checkDim("rows", rows);
   if (!(gamma instanceof Float32Array)) throw new TypeError("gamma must be a Float32Array [dim]");

@@ -89,7 +89,9 @@ export class Arena {
 
   copyIn(data: Float32Array | Int8Array | Int32Array | Uint8Array, what: string): number {
     const ptr = this.alloc(data.byteLength, what);
-    new Uint8Array(this.memory.buffer, ptr, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    new Uint8Array(this.memory.buffer, ptr, data.byteLength).set(
+      new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    );
     return ptr;
   }
 

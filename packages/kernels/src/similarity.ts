@@ -5,7 +5,11 @@ import { checkArray, checkDim } from "./errors.ts";
 const DEFAULT_EPS = 1e-12;
 
 /** x[r] / max(||x[r]||, eps) for each row of [rows, dim]. */
-export function l2Normalize(ctx: KernelContext, x: Float32Array, options: { rows: number; dim: number; eps?: number }): Float32Array {
+export function l2Normalize(
+  ctx: KernelContext,
+  x: Float32Array,
+  options: { rows: number; dim: number; eps?: number },
+): Float32Array {
   const { rows, dim, eps = DEFAULT_EPS } = options;
   checkDim("rows", rows);
   checkDim("dim", dim);
@@ -19,14 +23,23 @@ export function l2Normalize(ctx: KernelContext, x: Float32Array, options: { rows
 }
 
 /** scores[i, j] = cos(queries[i], corpus[j]); queries [q, dim], corpus [n, dim] → [q, n]. */
-export function cosineSimilarity(ctx: KernelContext, queries: Float32Array, corpus: Float32Array, options: { dim: number; eps?: number }): Float32Array {
+export function cosineSimilarity(
+  ctx: KernelContext,
+  queries: Float32Array,
+  corpus: Float32Array,
+  options: { dim: number; eps?: number },
+): Float32Array {
   const { dim, eps = DEFAULT_EPS } = options;
   checkDim("dim", dim);
   if (!(queries instanceof Float32Array) || queries.length === 0 || queries.length % dim !== 0) {
-    throw new RangeError(`queries must be a Float32Array [q, dim=${dim}], got length ${(queries as Float32Array)?.length}`);
+    throw new RangeError(
+      `queries must be a Float32Array [q, dim=${dim}], got length ${(queries as Float32Array)?.length}`,
+    );
   }
   if (!(corpus instanceof Float32Array) || corpus.length === 0 || corpus.length % dim !== 0) {
-    throw new RangeError(`corpus must be a Float32Array [n, dim=${dim}], got length ${(corpus as Float32Array)?.length}`);
+    throw new RangeError(
+      `corpus must be a Float32Array [n, dim=${dim}], got length ${(corpus as Float32Array)?.length}`,
+    );
   }
   const q = queries.length / dim;
   const n = corpus.length / dim;
@@ -53,7 +66,9 @@ export function topK(ctx: KernelContext, scores: Float32Array, k: number, option
   checkDim("rows", rows);
   checkDim("k", k);
   if (!(scores instanceof Float32Array) || scores.length === 0 || scores.length % rows !== 0) {
-    throw new RangeError(`scores must be a Float32Array [rows=${rows}, cols], got length ${(scores as Float32Array)?.length}`);
+    throw new RangeError(
+      `scores must be a Float32Array [rows=${rows}, cols], got length ${(scores as Float32Array)?.length}`,
+    );
   }
   const cols = scores.length / rows;
   if (k > cols) throw new RangeError(`k=${k} exceeds the ${cols} columns of scores [rows=${rows}, cols=${cols}]`);

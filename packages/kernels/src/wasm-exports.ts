@@ -4,24 +4,77 @@ export interface KernelExports {
   heapBase(): number;
   packedBBytes(k: number, n: number): number;
   packB(src: number, k: number, n: number, transposed: number, dst: number): void;
-  gemmF32(a: number, packed: number, c: number, m: number, n: number, k: number, bias: number, residual: number, activation: number): void;
+  gemmF32(
+    a: number,
+    packed: number,
+    c: number,
+    m: number,
+    n: number,
+    k: number,
+    bias: number,
+    residual: number,
+    activation: number,
+  ): void;
   packedInt8Bytes(k: number, n: number): number;
   quantizedRowsBytes(m: number, k: number): number;
   packInt8(src: number, k: number, n: number, transposed: number, dst: number): void;
   quantizeRows(x: number, m: number, k: number, qOut: number, q16Out: number, scalesOut: number): void;
   quantizeWeights(src: number, k: number, n: number, transposed: number, qOut: number, scalesOut: number): void;
-  int8Gemm(q16: number, rowScales: number, packed: number, colScales: number, bias: number, out: number, m: number, n: number, k: number, rawI32: number): void;
+  int8Gemm(
+    q16: number,
+    rowScales: number,
+    packed: number,
+    colScales: number,
+    bias: number,
+    out: number,
+    m: number,
+    n: number,
+    k: number,
+    rawI32: number,
+  ): void;
   attentionScratchBytes(lk: number, d: number): number;
   attention(
-    q: number, k: number, v: number, out: number,
-    batch: number, lq: number, lk: number, heads: number, d: number,
-    scale: number, keyMask: number, causal: number, bias: number, probs: number, scratch: number,
+    q: number,
+    k: number,
+    v: number,
+    out: number,
+    batch: number,
+    lq: number,
+    lk: number,
+    heads: number,
+    d: number,
+    scale: number,
+    keyMask: number,
+    causal: number,
+    bias: number,
+    probs: number,
+    scratch: number,
   ): void;
-  layerNorm(x: number, residual: number, gamma: number, beta: number, out: number, rows: number, dim: number, eps: number): void;
+  layerNorm(
+    x: number,
+    residual: number,
+    gamma: number,
+    beta: number,
+    out: number,
+    rows: number,
+    dim: number,
+    eps: number,
+  ): void;
   gelu(x: number, out: number, length: number, approximation: number): void;
   biasAdd(x: number, bias: number, out: number, rows: number, cols: number): void;
   softmax(x: number, out: number, rows: number, cols: number): void;
-  embed(ids: number, typeIds: number, word: number, position: number, tokenType: number, out: number, batch: number, seq: number, dim: number, positionOffset: number): void;
+  embed(
+    ids: number,
+    typeIds: number,
+    word: number,
+    position: number,
+    tokenType: number,
+    out: number,
+    batch: number,
+    seq: number,
+    dim: number,
+    positionOffset: number,
+  ): void;
   pool(hidden: number, mask: number, out: number, batch: number, seq: number, dim: number, mode: number): void;
   l2Normalize(x: number, out: number, rows: number, dim: number, eps: number): void;
   cosineSimilarity(a: number, b: number, out: number, qRows: number, nRows: number, dim: number, eps: number): void;

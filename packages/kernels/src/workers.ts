@@ -1,9 +1,10 @@
 // Cloudflare Workers entry: the .wasm files are imported as WebAssembly.Module (bundled by
 // wrangler), so nothing is compiled at request time.
-import { supportsRelaxedSimd } from "./feature-detect.ts";
-import { chooseModule, createKernels, type Kernels, type KernelsOptions } from "./kernels.ts";
+
 import relaxed from "../dist/kernels.relaxed.wasm";
 import simd from "../dist/kernels.simd.wasm";
+import { supportsRelaxedSimd } from "./feature-detect.ts";
+import { chooseModule, createKernels, type Kernels, type KernelsOptions } from "./kernels.ts";
 
 export * from "./index.ts";
 

@@ -39,7 +39,11 @@ describe("fused attention vs reference", () => {
       const headDim = [8, 12, 32, 64, 5][trial % 5];
       const { q, k, v } = inputs(1000 + trial, batch, qLen, kLen, heads, headDim);
       const options = {
-        batch, qLen, kLen, heads, headDim,
+        batch,
+        qLen,
+        kLen,
+        heads,
+        headDim,
         causal: trial % 4 === 1,
         bias: trial % 2 === 0 ? randomF32(random, heads * qLen * kLen, 3) : undefined,
         keyPaddingMask: trial % 3 === 2 ? new Uint8Array(batch * kLen).map(() => (random() < 0.7 ? 1 : 0)) : undefined,
@@ -55,7 +59,14 @@ describe("fused attention vs reference", () => {
     const [batch, seq, heads, headDim] = [2, 9, 2, 32];
     const { q, k, v } = inputs(5, batch, seq, seq, heads, headDim);
     const keyPaddingMask = new Uint8Array(batch * seq).fill(1).fill(0, seq); // batch 1 fully padded
-    const got = kernels.attention(q, k, v, { batch, qLen: seq, heads, headDim, keyPaddingMask, returnProbabilities: true });
+    const got = kernels.attention(q, k, v, {
+      batch,
+      qLen: seq,
+      heads,
+      headDim,
+      keyPaddingMask,
+      returnProbabilities: true,
+    });
     const rowLen = seq * heads * headDim;
     expect(Array.from(got.output.subarray(rowLen))).toEqual(new Array(rowLen).fill(0));
     expect(got.output.subarray(0, rowLen).some((x) => x !== 0)).toBe(true);
@@ -63,7 +74,13 @@ describe("fused attention vs reference", () => {
     // A -Infinity bias can also mask everything for one query row.
     const bias = new Float32Array(heads * seq * seq).fill(-Infinity, 0, seq);
     const one = rowLen;
-    const biased = kernels.attention(q.subarray(0, one), k.subarray(0, one), v.subarray(0, one), { batch: 1, qLen: seq, heads, headDim, bias });
+    const biased = kernels.attention(q.subarray(0, one), k.subarray(0, one), v.subarray(0, one), {
+      batch: 1,
+      qLen: seq,
+      heads,
+      headDim,
+      bias,
+    });
     expect(biased.output.subarray(0, headDim).every((x) => x === 0)).toBe(true);
   });
 
@@ -87,10 +104,20 @@ describe("fused attention vs reference", () => {
 
   it("rejects mismatched shapes", () => {
     const q = new Float32Array(2 * 4 * 8);
-    expect(() => kernels.attention(q, q, new Float32Array(10), { batch: 2, qLen: 4, heads: 1, headDim: 8 })).toThrow(/v has length 10, expected 64/);
-    expect(() => kernels.attention(q, q, q, { batch: 2, qLen: 4, heads: 1, headDim: 8, keyPaddingMask: new Uint8Array(7) })).toThrow(/keyPaddingMask has length 7, expected 8/);
-    expect(() => kernels.attention(q, q, q, { batch: 2, qLen: 4, heads: 1, headDim: 8, bias: new Float32Array(15) })).toThrow(/bias has length 15, expected 16 \(\[heads=1, qLen=4, kLen=4\]\)/);
-    expect(() => kernels.attention(q, q, q, { batch: 2, qLen: 4, heads: 1, headDim: 8, scale: Number.NaN })).toThrow(/scale must be finite/);
-    expect(() => kernels.attention(q, q, q, { batch: 2, qLen: 4, heads: 3, headDim: 8 })).toThrow(/q has length 64, expected 192/);
+    expect(() => kernels.attention(q, q, new Float32Array(10), { batch: 2, qLen: 4, heads: 1, headDim: 8 })).toThrow(
+      /v has length 10, expected 64/,
+    );
+    expect(() =>
+      kernels.attention(q, q, q, { batch: 2, qLen: 4, heads: 1, headDim: 8, keyPaddingMask: new Uint8Array(7) }),
+    ).toThrow(/keyPaddingMask has length 7, expected 8/);
+    expect(() =>
+      kernels.attention(q, q, q, { batch: 2, qLen: 4, heads: 1, headDim: 8, bias: new Float32Array(15) }),
+    ).toThrow(/bias has length 15, expected 16 \(\[heads=1, qLen=4, kLen=4\]\)/);
+    expect(() => kernels.attention(q, q, q, { batch: 2, qLen: 4, heads: 1, headDim: 8, scale: Number.NaN })).toThrow(
+      /scale must be finite/,
+    );
+    expect(() => kernels.attention(q, q, q, { batch: 2, qLen: 4, heads: 3, headDim: 8 })).toThrow(
+      /q has length 64, expected 192/,
+    );
   });
 });

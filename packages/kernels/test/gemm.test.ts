@@ -22,7 +22,13 @@ describe("f32 gemm vs reference", () => {
 
   it.each(["none", "gelu", "gelu_tanh"] as const)("fuses bias, %s and residual", (activation) => {
     const random = rng(2);
-    for (const [m, k, n] of [[1, 1, 1], [5, 33, 17], [13, 64, 40], [4, 8, 8], [9, 100, 7]]) {
+    for (const [m, k, n] of [
+      [1, 1, 1],
+      [5, 33, 17],
+      [13, 64, 40],
+      [4, 8, 8],
+      [9, 100, 7],
+    ]) {
       const a = randomF32(random, m * k, 2);
       const b = randomF32(random, k * n);
       const bias = randomF32(random, n);
@@ -40,14 +46,21 @@ describe("f32 gemm vs reference", () => {
     const b = randomF32(random, k * n, 0.05);
     const bias = randomF32(random, n);
     const packed = kernels.packMatrix(b, { k, n });
-    expectClose(kernels.gemm(a, packed, { m, bias, activation: "gelu" }), referenceGemm({ a, b, m, k, n, bias, activation: "gelu" }));
+    expectClose(
+      kernels.gemm(a, packed, { m, bias, activation: "gelu" }),
+      referenceGemm({ a, b, m, k, n, bias, activation: "gelu" }),
+    );
   });
 
   it("rejects bad shapes, naming the argument and sizes", () => {
     const packed = kernels.packMatrix(new Float32Array(12), { k: 3, n: 4 });
-    expect(() => kernels.gemm(new Float32Array(7), packed, { m: 2 })).toThrow(/a has length 7, expected 6 \(\[m=2, k=3\]\)/);
+    expect(() => kernels.gemm(new Float32Array(7), packed, { m: 2 })).toThrow(
+      /a has length 7, expected 6 \(\[m=2, k=3\]\)/,
+    );
     expect(() => kernels.gemm(new Float32Array(6), packed, { m: 2, bias: new Float32Array(3) })).toThrow(RangeError);
-    expect(() => kernels.gemm(new Float32Array(6), packed, { m: 2, residual: new Float32Array(9) })).toThrow(/residual/);
+    expect(() => kernels.gemm(new Float32Array(6), packed, { m: 2, residual: new Float32Array(9) })).toThrow(
+      /residual/,
+    );
     expect(() => kernels.packMatrix(new Float32Array(11), { k: 3, n: 4 })).toThrow(/b has length 11, expected 12/);
     expect(() => kernels.gemm(new Float32Array(6), packed, { m: 0 })).toThrow(/m must be an integer >= 1/);
     expect(() => kernels.gemm([1, 2, 3, 4, 5, 6] as unknown as Float32Array, packed, { m: 2 })).toThrow(TypeError);

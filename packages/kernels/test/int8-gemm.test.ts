@@ -73,7 +73,9 @@ describe("int8 gemm", () => {
     expect(Math.max(...qw.values.map(Math.abs))).toBe(127);
     const packed = kernels.packInt8Matrix(qw, { k, n });
     const qa = referenceQuantizeRows(a, m, k);
-    expect(kernels.int8GemmAccumulators(a, packed, { m })).toEqual(referenceInt8Accumulate(qa.values, qw.values, m, k, n));
+    expect(kernels.int8GemmAccumulators(a, packed, { m })).toEqual(
+      referenceInt8Accumulate(qa.values, qw.values, m, k, n),
+    );
   });
 
   it("approximates the f32 product within int8 quantization error", () => {
@@ -87,12 +89,20 @@ describe("int8 gemm", () => {
 
   it("rejects non-finite scales and bad shapes", () => {
     const values = new Int8Array(12);
-    expect(() => kernels.packInt8Matrix({ values, scales: new Float32Array([1, Number.NaN, 1, 1]) }, { k: 3, n: 4 })).toThrow(/weights.scales\[1\] is NaN/);
-    expect(() => kernels.packInt8Matrix({ values, scales: new Float32Array(3) }, { k: 3, n: 4 })).toThrow(/weights.scales has length 3, expected 4/);
-    expect(() => kernels.packInt8Matrix({ values: new Int8Array(5), scales: new Float32Array(4) }, { k: 3, n: 4 })).toThrow(/weights.values has length 5/);
+    expect(() =>
+      kernels.packInt8Matrix({ values, scales: new Float32Array([1, Number.NaN, 1, 1]) }, { k: 3, n: 4 }),
+    ).toThrow(/weights.scales\[1\] is NaN/);
+    expect(() => kernels.packInt8Matrix({ values, scales: new Float32Array(3) }, { k: 3, n: 4 })).toThrow(
+      /weights.scales has length 3, expected 4/,
+    );
+    expect(() =>
+      kernels.packInt8Matrix({ values: new Int8Array(5), scales: new Float32Array(4) }, { k: 3, n: 4 }),
+    ).toThrow(/weights.values has length 5/);
     const packed = kernels.packInt8Matrix({ values, scales: new Float32Array(4).fill(1) }, { k: 3, n: 4 });
     expect(() => kernels.int8Gemm(new Float32Array(5), packed, { m: 2 })).toThrow(/a has length 5, expected 6/);
-    expect(() => kernels.int8Gemm(new Float32Array([1, 2, Infinity, 0, 0, 0]), packed, { m: 2 })).toThrow(/a\[2\] is Infinity/);
+    expect(() => kernels.int8Gemm(new Float32Array([1, 2, Infinity, 0, 0, 0]), packed, { m: 2 })).toThrow(
+      /a\[2\] is Infinity/,
+    );
     expect(() => kernels.quantizeWeights(new Float32Array([1, Number.NaN]), { k: 1, n: 2 })).toThrow(RangeError);
   });
 });

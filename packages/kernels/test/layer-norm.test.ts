@@ -16,7 +16,10 @@ describe("layerNorm", () => {
       const gamma = randomF32(random, dim);
       const beta = randomF32(random, dim);
       const eps = trial % 3 === 0 ? 1e-5 : 1e-12;
-      expectClose(kernels.layerNorm(x, gamma, beta, { rows, residual, eps }), referenceLayerNorm(x, gamma, beta, rows, eps, residual));
+      expectClose(
+        kernels.layerNorm(x, gamma, beta, { rows, residual, eps }),
+        referenceLayerNorm(x, gamma, beta, rows, eps, residual),
+      );
     }
   });
 
@@ -28,8 +31,17 @@ describe("layerNorm", () => {
   });
 
   it("rejects mismatched shapes", () => {
-    expect(() => kernels.layerNorm(new Float32Array(10), new Float32Array(4), new Float32Array(4), { rows: 2 })).toThrow(/x has length 10, expected 8/);
-    expect(() => kernels.layerNorm(new Float32Array(8), new Float32Array(4), new Float32Array(3), { rows: 2 })).toThrow(/beta has length 3, expected 4/);
-    expect(() => kernels.layerNorm(new Float32Array(8), new Float32Array(4), new Float32Array(4), { rows: 2, residual: new Float32Array(4) })).toThrow(/residual/);
+    expect(() =>
+      kernels.layerNorm(new Float32Array(10), new Float32Array(4), new Float32Array(4), { rows: 2 }),
+    ).toThrow(/x has length 10, expected 8/);
+    expect(() => kernels.layerNorm(new Float32Array(8), new Float32Array(4), new Float32Array(3), { rows: 2 })).toThrow(
+      /beta has length 3, expected 4/,
+    );
+    expect(() =>
+      kernels.layerNorm(new Float32Array(8), new Float32Array(4), new Float32Array(4), {
+        rows: 2,
+        residual: new Float32Array(4),
+      }),
+    ).toThrow(/residual/);
   });
 });

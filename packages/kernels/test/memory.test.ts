@@ -35,7 +35,9 @@ describe("arena", () => {
   it("throws a RangeError naming the sizes when the budget is exceeded, and stays usable", () => {
     const kernels = loadKernels({ memoryBudgetBytes: 256 * 1024 });
     const packed = kernels.packMatrix(new Float32Array(16 * 16), { k: 16, n: 16 });
-    expect(() => kernels.gemm(new Float32Array(5000 * 16), packed, { m: 5000 })).toThrow(/memory budget exceeded: a needs 320000 bytes with \d+ bytes already in use \(budget 262144 bytes\)/);
+    expect(() => kernels.gemm(new Float32Array(5000 * 16), packed, { m: 5000 })).toThrow(
+      /memory budget exceeded: a needs 320000 bytes with \d+ bytes already in use \(budget 262144 bytes\)/,
+    );
     expect(() => kernels.packMatrix(new Float32Array(300 * 300), { k: 300, n: 300 })).toThrow(RangeError);
     expect(kernels.memory.stats().scratchBytes).toBe(0);
     expect(kernels.gemm(new Float32Array(16).fill(1), packed, { m: 1 })).toEqual(new Float32Array(16));

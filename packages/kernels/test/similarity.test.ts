@@ -22,7 +22,9 @@ describe("similarity", () => {
     const a = randomF32(random, 3 * dim);
     const b = randomF32(random, 41 * dim);
     expectClose(kernels.cosineSimilarity(a, b, { dim }), referenceCosineSimilarity(a, b, dim));
-    expect(() => kernels.cosineSimilarity(a, new Float32Array(dim + 1), { dim })).toThrow(/corpus must be a Float32Array \[n, dim=67\], got length 68/);
+    expect(() => kernels.cosineSimilarity(a, new Float32Array(dim + 1), { dim })).toThrow(
+      /corpus must be a Float32Array \[n, dim=67\], got length 68/,
+    );
   });
 
   it("topK matches the reference, with ties, NaN and k = cols", () => {

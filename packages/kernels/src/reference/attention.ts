@@ -1,7 +1,12 @@
 // Reference attention: materialises the full score matrix (what the kernel avoids), float64.
 import type { AttentionOptions } from "../attention.ts";
 
-export function referenceAttention(q: Float32Array, k: Float32Array, v: Float32Array, options: AttentionOptions): { output: Float32Array; probabilities: Float32Array } {
+export function referenceAttention(
+  q: Float32Array,
+  k: Float32Array,
+  v: Float32Array,
+  options: AttentionOptions,
+): { output: Float32Array; probabilities: Float32Array } {
   const { batch, qLen, heads, headDim: d, causal = false, bias, keyPaddingMask } = options;
   const kLen = options.kLen ?? qLen;
   const scale = options.scale ?? 1 / Math.sqrt(d);

@@ -1,8 +1,12 @@
 // Reference embedding gather.
 export function referenceEmbed(
-  ids: Int32Array, batch: number, seq: number, dim: number,
+  ids: Int32Array,
+  batch: number,
+  seq: number,
+  dim: number,
   tables: { word: Float32Array; position?: Float32Array; tokenType?: Float32Array },
-  tokenTypeIds?: Int32Array, positionOffset = 0,
+  tokenTypeIds?: Int32Array,
+  positionOffset = 0,
 ): Float32Array {
   const out = new Float32Array(batch * seq * dim);
   for (let t = 0; t < batch * seq; t++) {

@@ -15,7 +15,17 @@ export interface ReferenceGemmArgs {
   residual?: Float32Array;
 }
 
-export function referenceGemm({ a, b, m, k, n, transposed = false, bias, activation = "none", residual }: ReferenceGemmArgs): Float32Array {
+export function referenceGemm({
+  a,
+  b,
+  m,
+  k,
+  n,
+  transposed = false,
+  bias,
+  activation = "none",
+  residual,
+}: ReferenceGemmArgs): Float32Array {
   const c = new Float32Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {

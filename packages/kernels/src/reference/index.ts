@@ -1,16 +1,17 @@
 // Plain TypeScript reference implementations of every kernel (the test oracle).
-export { referenceGemm, type ReferenceGemmArgs } from "./gemm.ts";
-export { erf, geluErf, geluTanh, referenceGelu, referenceBiasAdd, referenceSoftmax } from "./activations.ts";
+
+export { erf, geluErf, geluTanh, referenceBiasAdd, referenceGelu, referenceSoftmax } from "./activations.ts";
+export { referenceAttention } from "./attention.ts";
+export { referenceEmbed } from "./embedding.ts";
+export { type ReferenceGemmArgs, referenceGemm } from "./gemm.ts";
 export {
-  roundHalfEven,
+  referenceDequantize,
+  referenceInt8Accumulate,
+  referenceInt8Gemm,
   referenceQuantizeRows,
   referenceQuantizeWeights,
-  referenceInt8Accumulate,
-  referenceDequantize,
-  referenceInt8Gemm,
+  roundHalfEven,
 } from "./int8-gemm.ts";
-export { referenceAttention } from "./attention.ts";
 export { referenceLayerNorm } from "./layer-norm.ts";
-export { referenceEmbed } from "./embedding.ts";
 export { referencePool } from "./pooling.ts";
-export { referenceL2Normalize, referenceCosineSimilarity, referenceTopK } from "./similarity.ts";
+export { referenceCosineSimilarity, referenceL2Normalize, referenceTopK } from "./similarity.ts";

@@ -12,7 +12,11 @@ function quantizeValue(x: number, inv: number): number {
   return Math.min(127, Math.max(-127, roundHalfEven(f(x * inv))));
 }
 
-export function referenceQuantizeRows(x: Float32Array, rows: number, cols: number): { values: Int8Array; scales: Float32Array } {
+export function referenceQuantizeRows(
+  x: Float32Array,
+  rows: number,
+  cols: number,
+): { values: Int8Array; scales: Float32Array } {
   const values = new Int8Array(rows * cols);
   const scales = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {
@@ -27,7 +31,12 @@ export function referenceQuantizeRows(x: Float32Array, rows: number, cols: numbe
 }
 
 /** Per-output-channel symmetric quantization; w is [K, N] or [N, K] when transposed. */
-export function referenceQuantizeWeights(w: Float32Array, k: number, n: number, transposed = false): { values: Int8Array; scales: Float32Array } {
+export function referenceQuantizeWeights(
+  w: Float32Array,
+  k: number,
+  n: number,
+  transposed = false,
+): { values: Int8Array; scales: Float32Array } {
   const values = new Int8Array(k * n);
   const scales = new Float32Array(n);
   const at = (row: number, col: number): number => (transposed ? col * k + row : row * n + col);
@@ -43,7 +52,14 @@ export function referenceQuantizeWeights(w: Float32Array, k: number, n: number, 
 }
 
 /** Exact i32 accumulators of qa[M, K] · qw (qw [K, N], or [N, K] when transposed). */
-export function referenceInt8Accumulate(qa: Int8Array, qw: Int8Array, m: number, k: number, n: number, transposed = false): Int32Array {
+export function referenceInt8Accumulate(
+  qa: Int8Array,
+  qw: Int8Array,
+  m: number,
+  k: number,
+  n: number,
+  transposed = false,
+): Int32Array {
   const acc = new Int32Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
@@ -56,7 +72,14 @@ export function referenceInt8Accumulate(qa: Int8Array, qw: Int8Array, m: number,
 }
 
 /** out = f32(acc) · (rowScale · colScale) + bias, each step rounded to float32. */
-export function referenceDequantize(acc: Int32Array, rowScales: Float32Array, colScales: Float32Array, m: number, n: number, bias?: Float32Array): Float32Array {
+export function referenceDequantize(
+  acc: Int32Array,
+  rowScales: Float32Array,
+  colScales: Float32Array,
+  m: number,
+  n: number,
+  bias?: Float32Array,
+): Float32Array {
   const out = new Float32Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
@@ -69,7 +92,15 @@ export function referenceDequantize(acc: Int32Array, rowScales: Float32Array, co
 }
 
 /** The whole int8 GEMM: quantize rows of a, accumulate against qw, dequantize. */
-export function referenceInt8Gemm(a: Float32Array, qw: Int8Array, wScales: Float32Array, m: number, k: number, n: number, options: { transposed?: boolean; bias?: Float32Array } = {}): Float32Array {
+export function referenceInt8Gemm(
+  a: Float32Array,
+  qw: Int8Array,
+  wScales: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+  options: { transposed?: boolean; bias?: Float32Array } = {},
+): Float32Array {
   const qa = referenceQuantizeRows(a, m, k);
   const acc = referenceInt8Accumulate(qa.values, qw, m, k, n, options.transposed);
   return referenceDequantize(acc, qa.scales, wScales, m, n, options.bias);

@@ -1,5 +1,12 @@
 // Reference LayerNorm with residual, float64, biased variance (ONNX LayerNormalization).
-export function referenceLayerNorm(x: Float32Array, gamma: Float32Array, beta: Float32Array, rows: number, eps = 1e-12, residual?: Float32Array): Float32Array {
+export function referenceLayerNorm(
+  x: Float32Array,
+  gamma: Float32Array,
+  beta: Float32Array,
+  rows: number,
+  eps = 1e-12,
+  residual?: Float32Array,
+): Float32Array {
   const dim = gamma.length;
   const out = new Float32Array(rows * dim);
   const row = new Float64Array(dim);

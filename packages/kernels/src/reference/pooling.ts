@@ -2,7 +2,14 @@
 import type { Mask } from "../errors.ts";
 import type { PoolingMode } from "../pooling.ts";
 
-export function referencePool(hidden: Float32Array, mode: PoolingMode, batch: number, seq: number, dim: number, mask?: Mask): Float32Array {
+export function referencePool(
+  hidden: Float32Array,
+  mode: PoolingMode,
+  batch: number,
+  seq: number,
+  dim: number,
+  mask?: Mask,
+): Float32Array {
   const out = new Float32Array(batch * dim);
   for (let b = 0; b < batch; b++) {
     if (mode === "cls") {

@@ -29,7 +29,11 @@ export function referenceCosineSimilarity(a: Float32Array, b: Float32Array, dim:
 }
 
 /** k largest per row, descending, ties by lower index; NaN skipped; pads with -1 / -Infinity. */
-export function referenceTopK(scores: Float32Array, rows: number, k: number): { indices: Int32Array; values: Float32Array } {
+export function referenceTopK(
+  scores: Float32Array,
+  rows: number,
+  k: number,
+): { indices: Int32Array; values: Float32Array } {
   const cols = scores.length / rows;
   const indices = new Int32Array(rows * k).fill(-1);
   const values = new Float32Array(rows * k).fill(-Infinity);
