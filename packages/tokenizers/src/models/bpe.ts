@@ -1,0 +1,318 @@
+import type { Model, ModelOutput } from "../components.js";
+import { asArray, configError, TokenizerConfigError } from "../components.js";
+import type { Vocab } from "./vocab.js";
+
+export interface BpeOptions {
+  unkToken: string | null;
+  continuingSubwordPrefix: string | null;
+  endOfWordSuffix: string | null;
+  fuseUnk: boolean;
+  byteFallback: boolean;
+  ignoreMerges: boolean;
+}
+
+/** A merged word: flat [id, start, end] triples (UTF-16 units of the word). */
+type Word = Int32Array;
+
+const HEX = "0123456789ABCDEF";
+const RANK_SCALE = 2 ** 30;
+
+/**
+ * Byte-pair encoding as in Rust's `Word::merge_all`: repeatedly applies the lowest-rank
+ * merge (leftmost on ties) among adjacent symbols. Dropout is ignored (deterministic).
+ */
+export class BpeModel implements Model {
+  /** (leftId * idSpace + rightId) → merge rank. */
+  private readonly merges = new Map<number, number>();
+  private readonly rankToNewId: Int32Array;
+  private readonly idSpace: number;
+  private readonly cache = new Map<string, Word>();
+  private readonly charIds = new Map<string, number>();
+  // Reusable work arrays for merging.
+  private symId = new Int32Array(256);
+  private symStart = new Int32Array(256);
+  private symEnd = new Int32Array(256);
+  private symPrev = new Int32Array(256);
+  private symNext = new Int32Array(256);
+  private heap = new Float64Array(256);
+
+  constructor(
+    private readonly v: Vocab,
+    mergesJson: unknown,
+    private readonly opts: BpeOptions,
+    path: string,
+  ) {
+    let maxId = 0;
+    for (const id of v.byToken.values()) if (id > maxId) maxId = id;
+    this.idSpace = maxId + 1;
+    const list = asArray(mergesJson ?? [], `${path}.merges`);
+    this.rankToNewId = new Int32Array(list.length);
+    const prefixLen = opts.continuingSubwordPrefix?.length ?? 0;
+    for (let rank = 0; rank < list.length; rank++) {
+      const m = list[rank];
+      let a: string;
+      let b: string;
+      if (typeof m === "string") {
+        const sp = m.indexOf(" ");
+        if (sp < 0) configError(`${path}.merges[${rank}]`, "expected two tokens separated by a space");
+        a = m.slice(0, sp);
+        b = m.slice(sp + 1);
+      } else if (Array.isArray(m) && m.length === 2 && typeof m[0] === "string" && typeof m[1] === "string") {
+        a = m[0];
+        b = m[1];
+      } else configError(`${path}.merges[${rank}]`, 'expected "a b" or [a, b]');
+      const aId = v.byToken.get(a);
+      const bId = v.byToken.get(b);
+      const newId = v.byToken.get(a + b.slice(prefixLen));
+      if (aId === undefined || bId === undefined || newId === undefined) {
+        configError(
+          `${path}.merges[${rank}]`,
+          `merge ${JSON.stringify([a, b])} uses a token missing from the vocabulary`,
+        );
+      }
+      this.merges.set(aId * this.idSpace + bId, rank);
+      this.rankToNewId[rank] = newId;
+    }
+  }
+
+  tokenize(word: string, out: ModelOutput): void {
+    if (word.length === 0) return;
+    const byToken = this.v.byToken;
+    if (this.opts.ignoreMerges) {
+      const id = byToken.get(word);
+      if (id !== undefined) {
+        out.ids.push(id);
+        out.tokens.push(word);
+        out.starts.push(0);
+        out.ends.push(word.length);
+        return;
+      }
+    }
+    let w = this.cache.get(word);
+    if (w === undefined) {
+      w = this.mergeWord(word);
+      if (this.cache.size >= 100000) this.cache.clear();
+      this.cache.set(word, w);
+    }
+    const byId = this.v.byId;
+    for (let k = 0; k < w.length; k += 3) {
+      const id = w[k];
+      out.ids.push(id);
+      out.tokens.push(byId[id]!);
+      out.starts.push(w[k + 1]);
+      out.ends.push(w[k + 2]);
+    }
+  }
+
+  private ensureCapacity(n: number): void {
+    if (this.symId.length >= n) return;
+    let size = this.symId.length;
+    while (size < n) size *= 2;
+    this.symId = new Int32Array(size);
+    this.symStart = new Int32Array(size);
+    this.symEnd = new Int32Array(size);
+    this.symPrev = new Int32Array(size);
+    this.symNext = new Int32Array(size);
+    this.heap = new Float64Array(size * 2);
+  }
+
+  private initialId(piece: string, isFirst: boolean, isLast: boolean): number | undefined {
+    const { continuingSubwordPrefix: prefix, endOfWordSuffix: suffix } = this.opts;
+    let s = piece;
+    if (!isFirst && prefix) s = prefix + s;
+    if (isLast && suffix) s = s + suffix;
+    if (s === piece) {
+      let id = this.charIds.get(s);
+      if (id === undefined) {
+        id = this.v.byToken.get(s);
+        if (id !== undefined) this.charIds.set(s, id);
+      }
+      return id;
+    }
+    return this.v.byToken.get(s);
+  }
+
+  private unkId(): number {
+    const id = this.v.byToken.get(this.opts.unkToken!);
+    if (id === undefined)
+      throw new TokenizerConfigError(
+        `BPE unk token ${JSON.stringify(this.opts.unkToken)} is missing from the vocabulary`,
+      );
+    return id;
+  }
+
+  private mergeWord(word: string): Word {
+    this.ensureCapacity(word.length * 4 + 4);
+    const { symId, symStart, symEnd } = this;
+    let n = 0;
+    let unkStart = -1;
+    let unkEnd = -1;
+    const { byteFallback, fuseUnk, unkToken } = this.opts;
+    for (let i = 0; i < word.length; ) {
+      const c = word.charCodeAt(i);
+      const len = c >= 0xd800 && c <= 0xdbff && i + 1 < word.length ? 2 : 1;
+      const end = i + len;
+      const piece = len === 1 ? word[i] : word.slice(i, end);
+      const id = this.initialId(piece, i === 0, end === word.length);
+      if (id !== undefined) {
+        if (unkStart >= 0) {
+          symId[n] = this.unkId();
+          symStart[n] = unkStart;
+          symEnd[n++] = unkEnd;
+          unkStart = -1;
+        }
+        symId[n] = id;
+        symStart[n] = i;
+        symEnd[n++] = end;
+      } else {
+        let handled = false;
+        if (byteFallback) {
+          const bytes = byteTokens(this.decorated(piece, i === 0, end === word.length));
+          const ids: number[] = [];
+          for (const b of bytes) {
+            const bid = this.v.byToken.get(b);
+            if (bid === undefined) break;
+            ids.push(bid);
+          }
+          if (ids.length === bytes.length) {
+            // Each byte token covers the whole char: all bytes of a char share its alignment.
+            for (const bid of ids) {
+              symId[n] = bid;
+              symStart[n] = i;
+              symEnd[n++] = end;
+            }
+            handled = true;
+          }
+        }
+        if (!handled && unkToken !== null) {
+          if (unkStart >= 0 && fuseUnk) unkEnd = end;
+          else {
+            if (unkStart >= 0) {
+              symId[n] = this.unkId();
+              symStart[n] = unkStart;
+              symEnd[n++] = unkEnd;
+            }
+            this.unkId();
+            unkStart = i;
+            unkEnd = end;
+          }
+        }
+      }
+      i = end;
+    }
+    if (unkStart >= 0) {
+      symId[n] = this.unkId();
+      symStart[n] = unkStart;
+      symEnd[n++] = unkEnd;
+    }
+    const count = this.mergeAll(n);
+    const result = new Int32Array(count * 3);
+    let k = 0;
+    for (let p = 0; p !== -1 && k < result.length; p = this.symNext[p]) {
+      result[k++] = symId[p];
+      result[k++] = symStart[p];
+      result[k++] = symEnd[p];
+    }
+    return result;
+  }
+
+  private decorated(piece: string, isFirst: boolean, isLast: boolean): string {
+    const { continuingSubwordPrefix: prefix, endOfWordSuffix: suffix } = this.opts;
+    let s = piece;
+    if (!isFirst && prefix) s = prefix + s;
+    if (isLast && suffix) s = s + suffix;
+    return s;
+  }
+
+  /** Applies merges on symbols 0..n-1 (a linked list); returns the number of symbols left. */
+  private mergeAll(n: number): number {
+    if (n === 0) return 0;
+    const { symId, symStart, symEnd, symPrev, symNext, merges, idSpace, rankToNewId } = this;
+    for (let i = 0; i < n; i++) {
+      symPrev[i] = i - 1;
+      symNext[i] = i + 1 < n ? i + 1 : -1;
+    }
+    const heap = this.heap;
+    let size = 0;
+    const push = (key: number) => {
+      let i = size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (heap[parent] <= key) break;
+        heap[i] = heap[parent];
+        i = parent;
+      }
+      heap[i] = key;
+    };
+    const pop = (): number => {
+      const top = heap[0];
+      const last = heap[--size];
+      let i = 0;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= size) break;
+        if (child + 1 < size && heap[child + 1] < heap[child]) child++;
+        if (heap[child] >= last) break;
+        heap[i] = heap[child];
+        i = child;
+      }
+      heap[i] = last;
+      return top;
+    };
+    for (let i = 0; i + 1 < n; i++) {
+      const rank = merges.get(symId[i] * idSpace + symId[i + 1]);
+      if (rank !== undefined) push(rank * RANK_SCALE + i);
+    }
+    let count = n;
+    while (size > 0) {
+      const key = pop();
+      const rank = Math.floor(key / RANK_SCALE);
+      const pos = key - rank * RANK_SCALE;
+      const newId = rankToNewId[rank];
+      if (symEnd[pos] === -1) continue; // removed symbol
+      const next = symNext[pos];
+      if (next === -1) continue;
+      // Skip stale entries: the pair at `pos` must still produce this merge.
+      const current = merges.get(symId[pos] * idSpace + symId[next]);
+      if (current === undefined || rankToNewId[current] !== newId) continue;
+      symId[pos] = newId;
+      symEnd[pos] = symEnd[next];
+      symEnd[next] = -1;
+      const after = symNext[next];
+      symNext[pos] = after;
+      if (after !== -1) symPrev[after] = pos;
+      count--;
+      const prev = symPrev[pos];
+      if (prev >= 0) {
+        const r = merges.get(symId[prev] * idSpace + newId);
+        if (r !== undefined) push(r * RANK_SCALE + prev);
+      }
+      if (after !== -1) {
+        const r = merges.get(newId * idSpace + symId[after]);
+        if (r !== undefined) push(r * RANK_SCALE + pos);
+      }
+    }
+    return count;
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.v.byToken.get(token);
+  }
+  idToToken(id: number): string | undefined {
+    return this.v.byId[id];
+  }
+  vocab(): Map<string, number> {
+    return this.v.byToken;
+  }
+  vocabSize(): number {
+    return this.v.size;
+  }
+}
+
+/** `<0xXX>` tokens of the UTF-8 bytes of a string. */
+export function byteTokens(s: string): string[] {
+  const bytes = new TextEncoder().encode(s);
+  const out: string[] = [];
+  for (const b of bytes) out.push(`<0x${HEX[b >> 4]}${HEX[b & 15]}>`);
+  return out;
+}

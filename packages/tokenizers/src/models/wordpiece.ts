@@ -1,0 +1,94 @@
+import type { Model, ModelOutput } from "../components.js";
+import { configError } from "../components.js";
+import type { Vocab } from "./vocab.js";
+
+/** Greedy longest-match-first WordPiece, identical to Rust's, with a per-word cache. */
+export class WordPieceModel implements Model {
+  private readonly cache = new Map<string, ModelOutput>();
+  private readonly unkId: number;
+
+  constructor(
+    private readonly v: Vocab,
+    private readonly unkToken: string,
+    private readonly prefix: string,
+    private readonly maxInputCharsPerWord: number,
+    path: string,
+  ) {
+    const unk = v.byToken.get(unkToken);
+    this.unkId = unk === undefined ? -1 : unk;
+    if (unk === undefined && v.size > 0) {
+      // Rust only fails when an unknown word is met; we keep that behavior (see tokenize).
+    }
+    void path;
+  }
+
+  tokenize(word: string, out: ModelOutput): void {
+    let cached = this.cache.get(word);
+    if (cached === undefined) {
+      cached = this.split(word);
+      if (this.cache.size > 50000) this.cache.clear();
+      this.cache.set(word, cached);
+    }
+    for (let k = 0; k < cached.ids.length; k++) {
+      out.ids.push(cached.ids[k]);
+      out.tokens.push(cached.tokens[k]);
+      out.starts.push(cached.starts[k]);
+      out.ends.push(cached.ends[k]);
+    }
+  }
+
+  private unknown(word: string): ModelOutput {
+    if (this.unkId < 0)
+      configError(
+        "model.unk_token",
+        `WordPiece unk token ${JSON.stringify(this.unkToken)} is missing from the vocabulary`,
+      );
+    return { ids: [this.unkId], tokens: [this.unkToken], starts: [0], ends: [word.length] };
+  }
+
+  private split(word: string): ModelOutput {
+    let chars = 0;
+    for (let i = 0; i < word.length; i++) {
+      const c = word.charCodeAt(i);
+      if (!(c >= 0xdc00 && c <= 0xdfff)) chars++;
+    }
+    if (chars > this.maxInputCharsPerWord) return this.unknown(word);
+    const vocab = this.v.byToken;
+    const result: ModelOutput = { ids: [], tokens: [], starts: [], ends: [] };
+    let start = 0;
+    while (start < word.length) {
+      let end = word.length;
+      let found = -1;
+      while (start < end) {
+        const sub = start > 0 ? this.prefix + word.slice(start, end) : word.slice(start, end);
+        const id = vocab.get(sub);
+        if (id !== undefined) {
+          found = id;
+          result.tokens.push(sub);
+          break;
+        }
+        const last = word.charCodeAt(end - 1);
+        end -= last >= 0xdc00 && last <= 0xdfff && end - 2 >= start ? 2 : 1;
+      }
+      if (found < 0) return this.unknown(word);
+      result.ids.push(found);
+      result.starts.push(start);
+      result.ends.push(end);
+      start = end;
+    }
+    return result;
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.v.byToken.get(token);
+  }
+  idToToken(id: number): string | undefined {
+    return this.v.byId[id];
+  }
+  vocab(): Map<string, number> {
+    return this.v.byToken;
+  }
+  vocabSize(): number {
+    return this.v.size;
+  }
+}

@@ -1,0 +1,369 @@
+import { AddedVocabulary } from "./added-vocabulary.js";
+import {
+  asObject,
+  configError,
+  type Decoder,
+  type Model,
+  type ModelOutput,
+  type Normalizer,
+  type PostProcessor,
+  type PreTokenizer,
+  TokenizerConfigError,
+} from "./components.js";
+import { buildDecoder } from "./decoders/index.js";
+import { RawEncoding } from "./encoding.js";
+import { buildModel } from "./models/index.js";
+import type { NormalizedString } from "./normalized-string.js";
+import { buildNormalizer } from "./normalizers/index.js";
+import { type DecodeOptions, type EncodeOptions, resolveDecodeOptions, resolveEncodeOptions } from "./options.js";
+import { padEncodings, type PaddingParams } from "./padding.js";
+import { buildPostProcessor } from "./post-processors/index.js";
+import { buildPreTokenizer } from "./pre-tokenizers/index.js";
+import { codePointToUtf16, type Encoding, toPublic } from "./public-encoding.js";
+import { type TruncationParams, truncateEncodings } from "./truncation.js";
+import { cleanup } from "./decoders/text.js";
+import { toWellFormed } from "./unicode.js";
+
+export type EncodeInput = string | [string, string];
+
+/** Special tokens named in tokenizer_config.json (strings or `{content}` objects). */
+export interface SpecialTokens {
+  bos_token?: string;
+  eos_token?: string;
+  unk_token?: string;
+  sep_token?: string;
+  pad_token?: string;
+  cls_token?: string;
+  mask_token?: string;
+  additional_special_tokens?: string[];
+}
+
+const SPECIAL_KEYS = ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token"] as const;
+
+function parseJson(input: unknown, what: string): Record<string, unknown> {
+  if (typeof input === "string") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(input);
+    } catch (e) {
+      throw new TokenizerConfigError(`${what} is not valid JSON: ${(e as Error).message}`);
+    }
+    return asObject(parsed, what);
+  }
+  if (input !== null && typeof input === "object" && !Array.isArray(input)) return input as Record<string, unknown>;
+  throw new TypeError(`${what} must be a JSON string or an object, got ${input === null ? "null" : typeof input}`);
+}
+
+function readTruncation(value: unknown): TruncationParams | null {
+  if (value === undefined || value === null) return null;
+  const t = asObject(value, "truncation");
+  const strategies: Record<string, TruncationParams["strategy"]> = {
+    LongestFirst: "longest_first",
+    OnlyFirst: "only_first",
+    OnlySecond: "only_second",
+  };
+  const strategy = strategies[String(t.strategy ?? "LongestFirst")];
+  if (!strategy) configError("truncation.strategy", `${JSON.stringify(t.strategy)} is not supported`);
+  if (typeof t.max_length !== "number") configError("truncation.max_length", "expected a number");
+  const direction = t.direction === "Left" ? "left" : t.direction === undefined || t.direction === "Right" ? "right" : null;
+  if (!direction) configError("truncation.direction", `${JSON.stringify(t.direction)} is not supported`);
+  return { maxLength: t.max_length, strategy, stride: Number(t.stride ?? 0), direction };
+}
+
+function readPadding(value: unknown): PaddingParams | null {
+  if (value === undefined || value === null) return null;
+  const p = asObject(value, "padding");
+  let strategy: PaddingParams["strategy"] = "longest";
+  let maxLength = 0;
+  if (p.strategy !== undefined && p.strategy !== "BatchLongest") {
+    const fixed = asObject(p.strategy, "padding.strategy").Fixed;
+    if (typeof fixed !== "number") configError("padding.strategy", `${JSON.stringify(p.strategy)} is not supported`);
+    strategy = "max_length";
+    maxLength = fixed;
+  }
+  return {
+    strategy,
+    maxLength,
+    padToMultipleOf: typeof p.pad_to_multiple_of === "number" ? p.pad_to_multiple_of : null,
+    direction: p.direction === "Left" ? "left" : "right",
+    padId: Number(p.pad_id ?? 0),
+    padTypeId: Number(p.pad_type_id ?? 0),
+    padToken: String(p.pad_token ?? "[PAD]"),
+  };
+}
+
+/** A Hugging Face tokenizer.json pipeline: normalizer → pre-tokenizer → model → post-processor. */
+export class Tokenizer {
+  private readonly normalizer: Normalizer | null;
+  private readonly preTokenizer: PreTokenizer | null;
+  private readonly model: Model;
+  private readonly postProcessor: PostProcessor | null;
+  private readonly decoder: Decoder | null;
+  private readonly added: AddedVocabulary;
+  private readonly truncation: TruncationParams | null;
+  private readonly padding: PaddingParams | null;
+  /** From tokenizer_config.json, when given. */
+  readonly modelMaxLength: number | null;
+  readonly cleanUpTokenizationSpaces: boolean;
+  readonly specialTokens: SpecialTokens;
+  private readonly modelOutput: ModelOutput = { ids: [], tokens: [], starts: [], ends: [] };
+
+  private constructor(json: Record<string, unknown>, config: Record<string, unknown> | null) {
+    const opt = <T>(key: string, build: (v: unknown, path: string) => T): T | null =>
+      json[key] === undefined || json[key] === null ? null : build(json[key], key);
+    this.normalizer = opt("normalizer", buildNormalizer);
+    this.preTokenizer = opt("pre_tokenizer", buildPreTokenizer);
+    if (json.model === undefined) configError("model", "missing");
+    this.model = buildModel(json.model, "model");
+    this.postProcessor = opt("post_processor", buildPostProcessor);
+    this.decoder = opt("decoder", buildDecoder);
+    this.added = new AddedVocabulary(json.added_tokens, this.model, this.normalizer);
+    this.truncation = readTruncation(json.truncation);
+    this.padding = readPadding(json.padding);
+
+    const specials: SpecialTokens = {};
+    let maxLen: number | null = null;
+    let cleanupSpaces = false;
+    if (config) {
+      for (const key of SPECIAL_KEYS) {
+        const v = config[key];
+        const content = typeof v === "string" ? v : v && typeof v === "object" ? (v as { content?: unknown }).content : undefined;
+        if (typeof content === "string") specials[key] = content;
+      }
+      if (Array.isArray(config.additional_special_tokens)) {
+        specials.additional_special_tokens = config.additional_special_tokens
+          .map((v) => (typeof v === "string" ? v : (v as { content?: string })?.content))
+          .filter((v): v is string => typeof v === "string");
+      }
+      // Python's "infinite" sentinel (1e30) means no limit.
+      if (typeof config.model_max_length === "number" && config.model_max_length < 1e15) maxLen = config.model_max_length;
+      cleanupSpaces = config.clean_up_tokenization_spaces === true;
+    }
+    this.specialTokens = specials;
+    this.modelMaxLength = maxLen;
+    this.cleanUpTokenizationSpaces = cleanupSpaces;
+  }
+
+  /**
+   * Loads a tokenizer.json (text or parsed object). `tokenizerConfig` is the optional
+   * tokenizer_config.json (model_max_length, clean_up_tokenization_spaces, special tokens).
+   */
+  static fromJSON(json: unknown, tokenizerConfig?: unknown): Tokenizer {
+    const parsed = parseJson(json, "tokenizer.json");
+    const config = tokenizerConfig === undefined || tokenizerConfig === null ? null : parseJson(tokenizerConfig, "tokenizer_config.json");
+    return new Tokenizer(parsed, config);
+  }
+
+  get vocabSize(): number {
+    let n = this.model.vocabSize();
+    for (const content of this.added.byContent.keys()) if (this.model.tokenToId(content) === undefined) n++;
+    return n;
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.added.byContent.get(token) ?? this.model.tokenToId(token);
+  }
+
+  idToToken(id: number): string | undefined {
+    return this.added.idToToken(id) ?? this.model.idToToken(id);
+  }
+
+  /** The pad token used when options give none. */
+  private defaultPad(): { padId: number; padTypeId: number; padToken: string } {
+    if (this.padding) return { padId: this.padding.padId, padTypeId: this.padding.padTypeId, padToken: this.padding.padToken };
+    const token = this.specialTokens.pad_token;
+    if (token !== undefined) {
+      const id = this.tokenToId(token);
+      if (id !== undefined) return { padId: id, padTypeId: 0, padToken: token };
+    }
+    return { padId: 0, padTypeId: 0, padToken: "[PAD]" };
+  }
+
+  private resolve(options: unknown) {
+    const o = resolveEncodeOptions(options, { modelMaxLength: this.modelMaxLength, pad: this.defaultPad() });
+    return {
+      addSpecialTokens: o.addSpecialTokens,
+      truncation: o.truncation === undefined ? this.truncation : o.truncation,
+      padding: o.padding === undefined ? this.padding : o.padding,
+      offsets: o.offsets,
+    };
+  }
+
+  encode(text: string, pair?: string | null, options?: EncodeOptions): Encoding {
+    checkText(text, "text");
+    if (pair !== undefined && pair !== null) checkText(pair, "pair");
+    const o = this.resolve(options);
+    const a = toWellFormed(text);
+    const b = pair === undefined || pair === null ? null : toWellFormed(pair);
+    const raw = this.encodeRaw(a, b, o.addSpecialTokens, o.truncation);
+    if (o.padding) padEncodings([raw], o.padding);
+    return toPublic(raw, o.offsets === "utf16" ? [codePointToUtf16(a), b === null ? null : codePointToUtf16(b)] : null);
+  }
+
+  encodeBatch(inputs: EncodeInput[], options?: EncodeOptions): Encoding[] {
+    if (!Array.isArray(inputs)) throw new TypeError(`inputs must be an array of strings or [string, string] pairs, got ${typeof inputs}`);
+    const o = this.resolve(options);
+    const texts: [string, string | null][] = inputs.map((input, i) => {
+      if (typeof input === "string") return [toWellFormed(input), null];
+      if (Array.isArray(input) && input.length === 2) {
+        checkText(input[0], `inputs[${i}][0]`);
+        checkText(input[1], `inputs[${i}][1]`);
+        return [toWellFormed(input[0]), toWellFormed(input[1])];
+      }
+      throw new TypeError(`inputs[${i}] must be a string or a [string, string] pair, got ${describeValue(input)}`);
+    });
+    const raws = texts.map(([a, b]) => {
+      const raw = this.encodeRaw(a, b, o.addSpecialTokens, o.truncation);
+      // Rust pads each encoding in `encode`, then the whole batch.
+      if (o.padding) padEncodings([raw], o.padding);
+      return raw;
+    });
+    if (o.padding) padEncodings(raws, o.padding);
+    return raws.map((raw, i) => {
+      const [a, b] = texts[i];
+      return toPublic(raw, o.offsets === "utf16" ? [codePointToUtf16(a), b === null ? null : codePointToUtf16(b)] : null);
+    });
+  }
+
+  decode(ids: ArrayLike<number>, options?: DecodeOptions): string {
+    if (ids === null || typeof ids !== "object" || typeof ids.length !== "number") {
+      throw new TypeError(`ids must be an array of token ids, got ${describeValue(ids)}`);
+    }
+    const o = resolveDecodeOptions(options);
+    const tokens: string[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (typeof id !== "number") throw new TypeError(`ids[${i}] must be a number, got ${describeValue(id)}`);
+      const token = this.idToToken(id);
+      if (token === undefined) continue;
+      if (o.skipSpecialTokens && this.added.isSpecial(token)) continue;
+      tokens.push(token);
+    }
+    let text = this.decoder ? this.decoder.decodeChain(tokens).join("") : tokens.join(" ");
+    if (o.cleanUpTokenizationSpaces ?? this.cleanUpTokenizationSpaces) text = cleanUpTokenization(text);
+    return text;
+  }
+
+  /** Rust `encode` + `post_process` without padding (code point offsets). */
+  private encodeRaw(a: string, b: string | null, addSpecialTokens: boolean, truncation: TruncationParams | null): RawEncoding {
+    const encoding = this.encodeSequence(a, 0);
+    const pair = b === null ? null : this.encodeSequence(b, 1);
+    if (truncation) {
+      const nAdded = this.postProcessor ? this.postProcessor.addedTokens(pair !== null) : 0;
+      if (addSpecialTokens && nAdded > 0) {
+        // Rust subtracts in usize; a max_length below the added count wraps around (no truncation).
+        if (truncation.maxLength >= nAdded) {
+          truncateEncodings(encoding, pair, { ...truncation, maxLength: truncation.maxLength - nAdded });
+        }
+      } else truncateEncodings(encoding, pair, truncation);
+    }
+    const list = pair ? [encoding, pair] : [encoding];
+    if (this.postProcessor) {
+      // Rust's `PostProcessor::process` tags every part (overflowing too) and resets type ids.
+      list.forEach((e, i) => {
+        e.setSequenceId(i);
+        for (const o of e.overflowing) o.setSequenceId(i);
+        e.typeIds = new Array<number>(e.length).fill(i);
+      });
+      return RawEncoding.merge(this.postProcessor.processEncodings(list, addSpecialTokens), false);
+    }
+    if (list.length === 1) return encoding;
+    list.forEach((e, i) => e.setSequenceId(i));
+    return RawEncoding.merge(list, false);
+  }
+
+  /** One sequence through added tokens, normalizer, pre-tokenizer and model. */
+  private encodeSequence(text: string, typeId: number): RawEncoding {
+    const pieces = this.added.extractAndNormalize(text, this.normalizer);
+    const enc = new RawEncoding();
+    const toCp = utf16ToCodePoint(text);
+    const out = this.modelOutput;
+    let word = 0;
+    const emit = (ns: NormalizedString, added: number) => {
+      out.ids.length = out.tokens.length = out.starts.length = out.ends.length = 0;
+      if (added >= 0) {
+        out.ids.push(added);
+        out.tokens.push(ns.normalized);
+        out.starts.push(0);
+        out.ends.push(ns.length);
+      } else this.model.tokenize(ns.normalized, out);
+      for (let k = 0; k < out.ids.length; k++) {
+        const [s, e] = ns.originalRange(out.starts[k], out.ends[k]);
+        enc.ids.push(out.ids[k]);
+        enc.tokens.push(out.tokens[k]);
+        enc.starts.push(toCp ? toCp[s] : s);
+        enc.ends.push(toCp ? toCp[e] : e);
+        enc.words.push(word);
+        enc.typeIds.push(typeId);
+        enc.specialTokensMask.push(0);
+        enc.attentionMask.push(1);
+        enc.sources.push(typeId);
+      }
+      word++;
+    };
+    const parts: NormalizedString[] = [];
+    for (const piece of pieces) {
+      if (piece.addedId >= 0 || !this.preTokenizer) {
+        emit(piece.ns, piece.addedId);
+        continue;
+      }
+      parts.length = 0;
+      this.preTokenizer.split(piece.ns, parts);
+      for (const p of parts) emit(p, -1);
+    }
+    return enc;
+  }
+}
+
+/** Maps UTF-16 offsets of a text to code point offsets; null when they are equal. */
+function utf16ToCodePoint(text: string): Int32Array | null {
+  let astral = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      astral = true;
+      break;
+    }
+  }
+  if (!astral) return null;
+  const map = new Int32Array(text.length + 1);
+  let cp = 0;
+  for (let i = 0; i < text.length; i++) {
+    map[i] = cp;
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      map[i + 1] = cp;
+      i++;
+    }
+    cp++;
+  }
+  map[text.length] = cp;
+  return map;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return typeof v;
+}
+
+function checkText(value: unknown, name: string): void {
+  if (typeof value !== "string") throw new TypeError(`${name} must be a string, got ${describeValue(value)}`);
+}
+
+/** transformers' `clean_up_tokenization` (applied to the decoded text). */
+function cleanUpTokenization(text: string): string {
+  return text
+    .replaceAll(" .", ".")
+    .replaceAll(" ?", "?")
+    .replaceAll(" !", "!")
+    .replaceAll(" ,", ",")
+    .replaceAll(" ' ", "'")
+    .replaceAll(" n't", "n't")
+    .replaceAll(" 'm", "'m")
+    .replaceAll(" 's", "'s")
+    .replaceAll(" 've", "'ve")
+    .replaceAll(" 're", "'re");
+}
+
+void cleanup;

@@ -1,0 +1,152 @@
+/**
+ * Character classes matching the Rust definitions used by `tokenizers`.
+ * JS `\s`, `\w`, `\d` are not the same as Rust's (e.g. JS `\s` includes U+FEFF and
+ * misses U+0085), so every class is spelled out with Unicode properties.
+ */
+
+const WHITE_SPACE = /^\p{White_Space}$/u;
+const PUNCTUATION = /^\p{P}$/u;
+const OTHER = /^[\p{Cc}\p{Cf}\p{Co}\p{Cs}]$/u;
+const NONSPACING_MARK = /^\p{Mn}$/u;
+const NUMERIC = /^\p{N}$/u;
+
+/** Rust `char::is_whitespace` (White_Space property). */
+export function isWhitespace(cp: number): boolean {
+  if (cp < 0x80) return cp === 0x20 || (cp >= 0x09 && cp <= 0x0d);
+  return WHITE_SPACE.test(String.fromCodePoint(cp));
+}
+
+/** `char::is_ascii_punctuation(c) || c.is_punctuation()` as used by Bert and Punctuation. */
+export function isPunctuation(cp: number): boolean {
+  if (cp < 0x80) {
+    return (cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126);
+  }
+  return PUNCTUATION.test(String.fromCodePoint(cp));
+}
+
+/** BertNormalizer's `is_control`: Cc, Cf, Co, Cs except tab/newline/carriage return. */
+export function isBertControl(cp: number): boolean {
+  if (cp === 0x09 || cp === 0x0a || cp === 0x0d) return false;
+  if (cp < 0x20 || cp === 0x7f) return true;
+  if (cp < 0x80) return false;
+  return OTHER.test(String.fromCodePoint(cp));
+}
+
+export function isNonspacingMark(cp: number): boolean {
+  if (cp < 0x300) return false;
+  return NONSPACING_MARK.test(String.fromCodePoint(cp));
+}
+
+/** Rust `char::is_numeric` (general category N*). */
+export function isNumeric(cp: number): boolean {
+  if (cp < 0x80) return cp >= 0x30 && cp <= 0x39;
+  return NUMERIC.test(String.fromCodePoint(cp));
+}
+
+export function isChineseChar(cp: number): boolean {
+  return (
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x20000 && cp <= 0x2a6df) ||
+    (cp >= 0x2a700 && cp <= 0x2b73f) ||
+    (cp >= 0x2b740 && cp <= 0x2b81f) ||
+    (cp >= 0x2b920 && cp <= 0x2ceaf) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0x2f800 && cp <= 0x2fa1f)
+  );
+}
+
+/** Number of UTF-8 bytes of a code point. */
+export function utf8Length(cp: number): number {
+  return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
+/** Replaces lone surrogates with U+FFFD (Rust strings cannot hold them). */
+export function toWellFormed(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) {
+      if (c <= 0xdbff && i + 1 < text.length) {
+        const d = text.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          i++;
+          continue;
+        }
+      }
+      return replaceLoneSurrogates(text);
+    }
+  }
+  return text;
+}
+
+function replaceLoneSurrogates(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        out += text[i] + text[i + 1];
+        i++;
+        continue;
+      }
+    }
+    out += c >= 0xd800 && c <= 0xdfff ? "\ufffd" : text[i];
+  }
+  return out;
+}
+
+/** Whether the string contains code points outside the BMP. */
+export function hasAstral(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) return true;
+  }
+  return false;
+}
+
+/**
+ * Translates an Oniguruma / Rust-regex pattern into a JS `u`-mode pattern, mapping the
+ * Unicode-aware shorthand classes (`\s`, `\S`, `\w`, `\W`, `\d`, `\D`) to JS property classes.
+ */
+export function translateRegex(source: string): string {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === "\\" && i + 1 < source.length) {
+      const next = source[i + 1];
+      i++;
+      const mapped = SHORTHANDS[next];
+      if (mapped) {
+        if (inClass) {
+          if (mapped.inClass === null) throw new Error(`regex shorthand \\${next} inside a class is not supported`);
+          out += mapped.inClass;
+        } else out += mapped.outside;
+      } else if (next === "A") out += "^";
+      else if (next === "z") out += "$";
+      else if (next === "h") out += inClass ? "0-9a-fA-F" : "[0-9a-fA-F]";
+      else out += `\\${next}`;
+      continue;
+    }
+    if (ch === "[" && !inClass) inClass = true;
+    else if (ch === "]" && inClass) inClass = false;
+    out += ch;
+  }
+  return out;
+}
+
+const WORD = "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}";
+const SHORTHANDS: Record<string, { outside: string; inClass: string | null }> = {
+  s: { outside: "\\p{White_Space}", inClass: "\\p{White_Space}" },
+  S: { outside: "\\P{White_Space}", inClass: "\\P{White_Space}" },
+  d: { outside: "\\p{Nd}", inClass: "\\p{Nd}" },
+  D: { outside: "\\P{Nd}", inClass: "\\P{Nd}" },
+  w: { outside: `[${WORD}]`, inClass: WORD },
+  W: { outside: `[^${WORD}]`, inClass: null },
+};
+
+/** Escapes a literal string for use in a JS RegExp. */
+export function escapeRegex(literal: string): string {
+  return literal.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
