@@ -1,7 +1,8 @@
 // Builds the two wasm flavours (plain SIMD, relaxed SIMD) into dist/, then emits the
-// TypeScript API as JavaScript into dist/js for the benchmark (plain Node cannot run .ts).
+// TypeScript API (and the test ONNX writer) as JavaScript into dist/js for the benchmark,
+// which runs under plain Node (no TypeScript loader).
 import { execFileSync } from "node:child_process";
-import { mkdirSync, statSync } from "node:fs";
+import { mkdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,5 +37,6 @@ for (const { file, extra } of flavours) {
   console.log(`${out}: ${bytes} bytes`);
   if (bytes > 64 * 1024) throw new Error(`${out} is ${bytes} bytes, over the 64 KB budget`);
 }
+rmSync(join(root, "dist", "js"), { recursive: true, force: true });
 execFileSync(process.execPath, [tscBin, "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
 console.log("dist/js: emitted");

@@ -6,8 +6,8 @@ import { createKernels, type KernelFlavour, type Kernels, type KernelsOptions } 
 export * from "./index.ts";
 
 const distUrl = (file: string): URL => new URL(`../dist/${file}`, import.meta.url);
-// dist/js/node.js sits one level deeper than src/node.ts.
-const candidates = (file: string): URL[] => [distUrl(file), new URL(`../${file}`, import.meta.url)];
+// The compiled copy (dist/js/src/node.js, used by the benchmark) finds dist/ two levels up.
+const candidates = (file: string): URL[] => [distUrl(file), new URL(`../../${file}`, import.meta.url)];
 
 function readWasm(file: string): Uint8Array<ArrayBuffer> {
   for (const url of candidates(file)) {

@@ -1,0 +1,155 @@
+// Benchmark: @edgeformers/kernels vs onnxruntime-web (wasm SIMD, 1 thread) and onnxruntime-node
+// (1 thread), plus the measured SIMD128 peak of this CPU. Writes bench/results.json and
+// bench/results.md. Times are the best of several rounds (the machine is shared and noisy).
+// Usage: node bench/run.mjs [--quick]
+import { writeFileSync } from "node:fs";
+import os from "node:os";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import * as ortNode from "onnxruntime-node";
+import * as ortWeb from "onnxruntime-web";
+import { loadKernels } from "../dist/js/src/node.js";
+import { attentionMatMulSoftmaxGraph, matmulGraph, matmulIntegerGraph, multiHeadAttentionGraph } from "./graphs.mjs";
+
+const quick = process.argv.includes("--quick");
+const ROUNDS = quick ? 3 : 7;
+const MIN_ROUND_MS = quick ? 60 : 150;
+ortWeb.env.wasm.numThreads = 1;
+ortWeb.env.logLevel = "error";
+ortNode.env.logLevel = "error";
+
+const kernels = loadKernels();
+
+/** Best (minimum) seconds per call over ROUNDS rounds of at least MIN_ROUND_MS each. */
+async function bestSeconds(fn) {
+  for (let i = 0; i < 3; i++) await fn(); // warm-up (JIT tiers, ORT allocations)
+  let iters = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < iters; i++) await fn();
+    if (performance.now() - t0 >= MIN_ROUND_MS / 2) break;
+    iters *= 2;
+  }
+  let best = Infinity;
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < iters; i++) await fn();
+    best = Math.min(best, (performance.now() - t0) / iters);
+  }
+  return best / 1000;
+}
+
+async function ortRunner(ort, model, feeds) {
+  const options = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all" };
+  const session = await ort.InferenceSession.create(model, options);
+  const tensors = Object.fromEntries(Object.entries(feeds).map(([name, f]) => [name, new ort.Tensor(f.type, f.data, f.dims)]));
+  return { run: () => session.run(tensors), release: () => session.release() };
+}
+
+function random(n, scale = 1) {
+  let s = 12345;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    out[i] = ((s / 4294967296) * 2 - 1) * scale;
+  }
+  return out;
+}
+
+async function timeOrt(model, feeds) {
+  const out = {};
+  for (const [name, ort] of [["ortWeb", ortWeb], ["ortNode", ortNode]]) {
+    try {
+      const r = await ortRunner(ort, model, feeds);
+      out[name] = await bestSeconds(r.run);
+      await r.release();
+    } catch (e) {
+      out[name] = null;
+      out[`${name}Error`] = String(e?.message ?? e).slice(0, 200);
+    }
+  }
+  return out;
+}
+
+// --- SIMD128 peak: independent f32x4 mul+add chains (64 flops per iteration) ---
+const PEAK_ITERS = 2_000_000;
+const peakSeconds = await bestSeconds(() => kernels.peakProbe(PEAK_ITERS));
+const peakGflops = (64 * PEAK_ITERS) / peakSeconds / 1e9;
+console.log(`SIMD128 peak (f32x4 mul+add chains): ${peakGflops.toFixed(2)} GFLOP/s`);
+
+const gemmShapes = [
+  [128, 384, 384],
+  [128, 384, 1536],
+  [128, 768, 768],
+  [128, 768, 3072],
+];
+const results = { machine: { cpu: os.cpus()[0]?.model, node: process.version, flavour: kernels.flavour }, peakGflops, gemm: [], int8: [], attention: [] };
+
+for (const [m, k, n] of gemmShapes) {
+  const a = random(m * k);
+  const b = random(k * n, 0.05);
+  const packed = kernels.packMatrix(b, { k, n });
+  const ours = await bestSeconds(() => kernels.gemm(a, packed, { m }));
+  const ort = await timeOrt(matmulGraph(m, k, n, b), { A: { type: "float32", data: a, dims: [m, k] } });
+  const flops = 2 * m * k * n;
+  const row = { shape: `${m}x${k}·${k}x${n}`, ours, ...ort, gflops: flops / ours / 1e9, percentOfPeak: (100 * flops) / ours / 1e9 / peakGflops };
+  results.gemm.push(row);
+  console.log("f32 gemm", row);
+}
+
+for (const [m, k, n] of gemmShapes) {
+  const a = random(m * k);
+  const w = random(k * n, 0.05);
+  const qw = kernels.quantizeWeights(w, { k, n });
+  const packed = kernels.packInt8Matrix(qw, { k, n });
+  const ours = await bestSeconds(() => kernels.int8Gemm(a, packed, { m }));
+  const qa = kernels.quantizeRows(a, { rows: m, cols: k });
+  const au8 = Uint8Array.from(qa.values, (v) => v + 128);
+  const ort = await timeOrt(matmulIntegerGraph(m, k, n, qw.values), { A: { type: "uint8", data: au8, dims: [m, k] } });
+  const row = { shape: `${m}x${k}·${k}x${n}`, ours, ...ort, gops: (2 * m * k * n) / ours / 1e9 };
+  results.int8.push(row);
+  console.log("int8 gemm", row);
+}
+
+for (const seq of [128, 512]) {
+  const [heads, headDim] = [12, 64];
+  const hd = heads * headDim;
+  const q = random(seq * hd);
+  const k = random(seq * hd).reverse();
+  const v = random(seq * hd, 0.5);
+  const ours = await bestSeconds(() => kernels.attention(q, k, v, { batch: 1, qLen: seq, heads, headDim }));
+  const feeds = Object.fromEntries(["Q", "K", "V"].map((name, i) => [name, { type: "float32", data: [q, k, v][i], dims: [1, seq, hd] }]));
+  const mms = await timeOrt(attentionMatMulSoftmaxGraph(seq, heads, headDim), feeds);
+  const mha = await timeOrt(multiHeadAttentionGraph(seq, heads, headDim), feeds);
+  const best = (x, y) => (x == null ? y : y == null ? x : Math.min(x, y));
+  const row = {
+    shape: `12x64 seq ${seq}`,
+    ours,
+    ortWebMatMulSoftmax: mms.ortWeb,
+    ortWebMHA: mha.ortWeb,
+    ortWeb: best(mms.ortWeb, mha.ortWeb),
+    ortNodeMatMulSoftmax: mms.ortNode,
+    ortNodeMHA: mha.ortNode,
+    ortNode: best(mms.ortNode, mha.ortNode),
+    errors: [mms.ortWebError, mha.ortWebError, mms.ortNodeError, mha.ortNodeError].filter(Boolean),
+  };
+  results.attention.push(row);
+  console.log("attention", row);
+}
+
+const ms = (s) => (s == null ? "n/a" : (s * 1e3).toFixed(3));
+const ratio = (other, ours) => (other == null ? "n/a" : `${(other / ours).toFixed(2)}×`);
+const lines = [
+  `SIMD128 peak (f32x4 mul+add chains, this CPU, one core): **${peakGflops.toFixed(2)} GFLOP/s**. Flavour: ${kernels.flavour}. Times in ms, best of ${ROUNDS} rounds.`,
+  "",
+  "| kernel | shape | ours (ms) | ORT-web (ms) | ORT-node (ms) | vs ORT-web | vs ORT-node | notes |",
+  "|---|---|---:|---:|---:|---:|---:|---|",
+  ...results.gemm.map((r) => `| f32 GEMM | ${r.shape} | ${ms(r.ours)} | ${ms(r.ortWeb)} | ${ms(r.ortNode)} | ${ratio(r.ortWeb, r.ours)} | ${ratio(r.ortNode, r.ours)} | ${r.gflops.toFixed(1)} GFLOP/s = ${r.percentOfPeak.toFixed(0)}% of peak |`),
+  ...results.int8.map((r) => `| int8 GEMM | ${r.shape} | ${ms(r.ours)} | ${ms(r.ortWeb)} | ${ms(r.ortNode)} | ${ratio(r.ortWeb, r.ours)} | ${ratio(r.ortNode, r.ours)} | vs MatMulInteger; ours includes quantize + dequantize |`),
+  ...results.attention.map((r) => `| attention | ${r.shape} | ${ms(r.ours)} | ${ms(r.ortWeb)} | ${ms(r.ortNode)} | ${ratio(r.ortWeb, r.ours)} | ${ratio(r.ortNode, r.ours)} | ORT best of MatMul–Softmax–MatMul (web ${ms(r.ortWebMatMulSoftmax)}, node ${ms(r.ortNodeMatMulSoftmax)}) and MultiHeadAttention (web ${ms(r.ortWebMHA)}, node ${ms(r.ortNodeMHA)}) |`),
+];
+const table = lines.join("\n");
+console.log(`\n${table}`);
+const here = (f) => fileURLToPath(new URL(f, import.meta.url));
+writeFileSync(here("./results.json"), `${JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, ...results }, null, 2)}\n`);
+writeFileSync(here("./results.md"), `${table}\n`);
