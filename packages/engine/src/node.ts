@@ -1,0 +1,2 @@
+/** Node-only parts of the engine: reading models from a local directory and caching downloads on disk. */
+export * from "./index.js";
