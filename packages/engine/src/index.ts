@@ -17,3 +17,14 @@ export {
 export { ModelFolderError, ModelSourceError, SafetensorsError } from "./errors.js";
 export { parseSafetensors, SafetensorsFile, type TensorInfo, type TensorStore } from "./safetensors.js";
 export { serializeSafetensors, type TensorToWrite } from "./safetensors-writer.js";
+export { type BundledFile, BundleSource } from "./sources/bundle.js";
+export { type FetchLike, HttpSource, type HttpSourceOptions, huggingFaceSource } from "./sources/http.js";
+export { type ByteCache, type CacheApiLike, cacheApiCache, memoryCache } from "./sources/http-cache.js";
+export { type KVNamespaceLike, KVSource, type KVSourceOptions } from "./sources/kv.js";
+export { type R2BucketLike, type R2ObjectBodyLike, R2Source, type R2SourceOptions } from "./sources/r2.js";
+export {
+  BaseModelSource,
+  decodeUtf8,
+  type ModelSource,
+  normalizeModelPath,
+} from "./sources/source.js";
