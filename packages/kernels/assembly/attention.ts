@@ -4,7 +4,7 @@
 // For each block of 4 query rows we walk the keys in blocks of KEY_BLOCK, keeping only the
 // running max m, running sum l and the output accumulator O (4 x D): never the Lq x Lk matrix.
 // Masked scores are -Infinity; a query row whose keys are all masked outputs zeros.
-import { expv, madd } from "./simd";
+import { expv, hmax, madd } from "./simd";
 
 const MR: i32 = 4;
 const KEY_BLOCK: i32 = 64;
@@ -18,8 +18,8 @@ export function attentionScratchBytes(lk: i32, d: i32): i32 {
   const packedK = roundUp8(lk) * d * 4;
   const acc = MR * roundUp8(d) * 4;
   const scores = MR * KEY_BLOCK * 4;
-  const keep = roundUp8(lk);
-  return packedK + acc + scores + keep + 64;
+  const keyBias = roundUp8(lk) * 4;
+  return packedK + acc + scores + keyBias + 64;
 }
 
 function packKeys(k: usize, b: i32, h: i32, lk: i32, hd: i32, d: i32, dst: usize): void {
@@ -43,19 +43,31 @@ function packKeys(k: usize, b: i32, h: i32, lk: i32, hd: i32, d: i32, dst: usize
   let s20 = f32x4.splat(0), s21 = f32x4.splat(0);
   let s30 = f32x4.splat(0), s31 = f32x4.splat(0);
   let bp = panel;
+  let off: usize = 0;
   const end = <usize>d * 4;
-  for (let off: usize = 0; off < end; off += 4) {
-    const b0 = v128.load(bp);
-    const b1 = v128.load(bp, 16);
-    let x = v128.load32_splat(q0 + off);
-    s00 = madd(x, b0, s00); s01 = madd(x, b1, s01);
-    x = v128.load32_splat(q1 + off);
-    s10 = madd(x, b0, s10); s11 = madd(x, b1, s11);
-    x = v128.load32_splat(q2 + off);
-    s20 = madd(x, b0, s20); s21 = madd(x, b1, s21);
-    x = v128.load32_splat(q3 + off);
-    s30 = madd(x, b0, s30); s31 = madd(x, b1, s31);
-    bp += 32;
+  const end2 = (end >> 3) << 3;
+  let b0: v128, b1: v128, x: v128;
+  // Unrolled by 2 (immediate offsets) to halve the loop overhead; remainder below.
+  while (off < end2) {
+    b0 = v128.load(bp); b1 = v128.load(bp, 16);
+    x = v128.load32_splat(q0 + off); s00 = madd(x, b0, s00); s01 = madd(x, b1, s01);
+    x = v128.load32_splat(q1 + off); s10 = madd(x, b0, s10); s11 = madd(x, b1, s11);
+    x = v128.load32_splat(q2 + off); s20 = madd(x, b0, s20); s21 = madd(x, b1, s21);
+    x = v128.load32_splat(q3 + off); s30 = madd(x, b0, s30); s31 = madd(x, b1, s31);
+    b0 = v128.load(bp, 32); b1 = v128.load(bp, 48);
+    x = v128.load32_splat(q0 + off, 4); s00 = madd(x, b0, s00); s01 = madd(x, b1, s01);
+    x = v128.load32_splat(q1 + off, 4); s10 = madd(x, b0, s10); s11 = madd(x, b1, s11);
+    x = v128.load32_splat(q2 + off, 4); s20 = madd(x, b0, s20); s21 = madd(x, b1, s21);
+    x = v128.load32_splat(q3 + off, 4); s30 = madd(x, b0, s30); s31 = madd(x, b1, s31);
+    bp += 64;
+    off += 8;
+  }
+  if (off < end) {
+    b0 = v128.load(bp); b1 = v128.load(bp, 16);
+    x = v128.load32_splat(q0 + off); s00 = madd(x, b0, s00); s01 = madd(x, b1, s01);
+    x = v128.load32_splat(q1 + off); s10 = madd(x, b0, s10); s11 = madd(x, b1, s11);
+    x = v128.load32_splat(q2 + off); s20 = madd(x, b0, s20); s21 = madd(x, b1, s21);
+    x = v128.load32_splat(q3 + off); s30 = madd(x, b0, s30); s31 = madd(x, b1, s31);
   }
   const t = scores + <usize>j * 4;
   const rowBytes: usize = KEY_BLOCK * 4;
@@ -74,19 +86,31 @@ function packKeys(k: usize, b: i32, h: i32, lk: i32, hd: i32, d: i32, dst: usize
   let o30 = v128.load(acc + 3 * accStride), o31 = v128.load(acc + 3 * accStride, 16);
   const rowBytes: usize = KEY_BLOCK * 4;
   let vp = vBase;
+  let off: usize = 0;
   const end = <usize>jn * 4;
-  for (let off: usize = 0; off < end; off += 4) {
-    const v0 = v128.load(vp);
-    const v1 = v128.load(vp, 16);
-    let p = v128.load32_splat(scores + off);
-    o00 = madd(p, v0, o00); o01 = madd(p, v1, o01);
-    p = v128.load32_splat(scores + rowBytes + off);
-    o10 = madd(p, v0, o10); o11 = madd(p, v1, o11);
-    p = v128.load32_splat(scores + 2 * rowBytes + off);
-    o20 = madd(p, v0, o20); o21 = madd(p, v1, o21);
-    p = v128.load32_splat(scores + 3 * rowBytes + off);
-    o30 = madd(p, v0, o30); o31 = madd(p, v1, o31);
+  const end2 = (end >> 3) << 3;
+  let v0: v128, v1: v128, p: v128;
+  while (off < end2) {
+    v0 = v128.load(vp); v1 = v128.load(vp, 16);
+    p = v128.load32_splat(scores + off); o00 = madd(p, v0, o00); o01 = madd(p, v1, o01);
+    p = v128.load32_splat(scores + rowBytes + off); o10 = madd(p, v0, o10); o11 = madd(p, v1, o11);
+    p = v128.load32_splat(scores + 2 * rowBytes + off); o20 = madd(p, v0, o20); o21 = madd(p, v1, o21);
+    p = v128.load32_splat(scores + 3 * rowBytes + off); o30 = madd(p, v0, o30); o31 = madd(p, v1, o31);
     vp += vStride;
+    v0 = v128.load(vp); v1 = v128.load(vp, 16);
+    p = v128.load32_splat(scores + off, 4); o00 = madd(p, v0, o00); o01 = madd(p, v1, o01);
+    p = v128.load32_splat(scores + rowBytes + off, 4); o10 = madd(p, v0, o10); o11 = madd(p, v1, o11);
+    p = v128.load32_splat(scores + 2 * rowBytes + off, 4); o20 = madd(p, v0, o20); o21 = madd(p, v1, o21);
+    p = v128.load32_splat(scores + 3 * rowBytes + off, 4); o30 = madd(p, v0, o30); o31 = madd(p, v1, o31);
+    vp += vStride;
+    off += 8;
+  }
+  if (off < end) {
+    v0 = v128.load(vp); v1 = v128.load(vp, 16);
+    p = v128.load32_splat(scores + off); o00 = madd(p, v0, o00); o01 = madd(p, v1, o01);
+    p = v128.load32_splat(scores + rowBytes + off); o10 = madd(p, v0, o10); o11 = madd(p, v1, o11);
+    p = v128.load32_splat(scores + 2 * rowBytes + off); o20 = madd(p, v0, o20); o21 = madd(p, v1, o21);
+    p = v128.load32_splat(scores + 3 * rowBytes + off); o30 = madd(p, v0, o30); o31 = madd(p, v1, o31);
   }
   v128.store(acc, o00); v128.store(acc, o01, 16);
   v128.store(acc + accStride, o10); v128.store(acc + accStride, o11, 16);
@@ -110,11 +134,15 @@ export function attention(
   const acc = packedK + <usize>(roundUp8(lk) * d) * 4;
   const accStride = <usize>dPad * 4;
   const scores = acc + <usize>(MR * dPad) * 4;
-  const keep = scores + <usize>(MR * KEY_BLOCK) * 4;
+  // Per-key additive mask for the current batch: 0 = attend, -Infinity = padding.
+  const keyBias = scores + <usize>(MR * KEY_BLOCK) * 4;
   const scaleV = f32x4.splat(scale);
   const rowBytes: usize = KEY_BLOCK * 4;
   for (let b = 0; b < batch; b++) {
-    for (let j = 0; j < lk; j++) store<u8>(keep + j, keyMask ? (load<u8>(keyMask + <usize>(b * lk + j)) != 0 ? 1 : 0) : 1);
+    for (let j = 0; j < lk; j++) {
+      const attend = !keyMask || load<u8>(keyMask + <usize>(b * lk + j)) != 0;
+      store<f32>(keyBias + <usize>j * 4, attend ? 0 : NEG_INF);
+    }
     for (let h = 0; h < heads; h++) {
       packKeys(k, b, h, lk, hd, d, packedK);
       const vHead = v + <usize>(b * lk * hd + h * d) * 4;
@@ -137,17 +165,35 @@ export function attention(
           for (let r = 0; r < MR; r++) {
             const row = scores + <usize>r * rowBytes;
             const qi = i + r;
-            let blockMax = NEG_INF;
-            for (let j = 0; j < jn; j++) {
-              const key = j0 + j;
-              let s = load<f32>(row + <usize>j * 4);
-              if (r >= rows || !load<u8>(keep + key) || (causal && key > qi)) {
-                s = NEG_INF;
-              } else if (bias) {
-                s += load<f32>(bias + <usize>((h * lq + qi) * lk + key) * 4);
-              }
-              store<f32>(row + <usize>j * 4, s);
-              blockMax = max(blockMax, s);
+            if (r >= rows) {
+              // Clamped duplicate row: contributes nothing.
+              memory.fill(row, 0, rowBytes);
+              continue;
+            }
+            const maskRow = keyBias + <usize>j0 * 4;
+            const biasRow: usize = bias ? bias + <usize>((h * lq + qi) * lk + j0) * 4 : 0;
+            let j = 0;
+            let maxV = f32x4.splat(NEG_INF);
+            for (; j + 4 <= jn; j += 4) {
+              let sv = f32x4.add(v128.load(row + <usize>j * 4), v128.load(maskRow + <usize>j * 4));
+              if (biasRow) sv = f32x4.add(sv, v128.load(biasRow + <usize>j * 4));
+              v128.store(row + <usize>j * 4, sv);
+              maxV = f32x4.max(maxV, sv);
+            }
+            for (; j < jn; j++) {
+              let sj = load<f32>(row + <usize>j * 4) + load<f32>(maskRow + <usize>j * 4);
+              if (biasRow) sj += load<f32>(biasRow + <usize>j * 4);
+              store<f32>(row + <usize>j * 4, sj);
+            }
+            if (causal) {
+              // Only the diagonal block has keys after this query.
+              for (let jj = max(0, qi + 1 - j0); jj < jn; jj++) store<f32>(row + <usize>jj * 4, NEG_INF);
+            }
+            let blockMax = hmax(maxV);
+            for (j = (jn >> 2) << 2; j < jn; j++) blockMax = max(blockMax, load<f32>(row + <usize>j * 4));
+            if (causal && qi + 1 - j0 < jn) {
+              blockMax = NEG_INF;
+              for (j = 0; j < jn; j++) blockMax = max(blockMax, load<f32>(row + <usize>j * 4));
             }
             const mOld = r == 0 ? m0 : r == 1 ? m1 : r == 2 ? m2 : m3;
             const mNew = max(mOld, blockMax);
@@ -160,7 +206,7 @@ export function attention(
             }
             const mv = f32x4.splat(mNew);
             let sumV = f32x4.splat(0);
-            let j = 0;
+            j = 0;
             for (; j + 4 <= jn; j += 4) {
               const p = expv(f32x4.sub(v128.load(row + <usize>j * 4), mv));
               v128.store(row + <usize>j * 4, p);
@@ -198,7 +244,7 @@ export function attention(
           for (let dd = 0; dd < d; dd++) store<f32>(dst + <usize>dd * 4, load<f32>(accRow + <usize>dd * 4) * inv);
           if (probs) {
             const mr = r == 0 ? m0 : r == 1 ? m1 : r == 2 ? m2 : m3;
-            writeProbabilities(q, k, b, h, i + r, lq, lk, heads, d, scale, keep, causal, bias, mr, inv, probs);
+            writeProbabilities(q, k, b, h, i + r, lq, lk, heads, d, scale, keyBias, causal, bias, mr, inv, probs);
           }
         }
       }
@@ -209,14 +255,14 @@ export function attention(
 /** Debug path: recomputes one row of probabilities from the final max and 1/sum. */
 function writeProbabilities(
   q: usize, k: usize, b: i32, h: i32, qi: i32, lq: i32, lk: i32, heads: i32, d: i32,
-  scale: f32, keep: usize, causal: bool, bias: usize, rowMax: f32, invSum: f32, probs: usize,
+  scale: f32, keyBias: usize, causal: bool, bias: usize, rowMax: f32, invSum: f32, probs: usize,
 ): void {
   const hd = heads * d;
   const qRow = q + <usize>((b * lq + qi) * hd + h * d) * 4;
   const dst = probs + <usize>(((b * heads + h) * lq + qi) * lk) * 4;
   for (let key = 0; key < lk; key++) {
     let p: f32 = 0;
-    if (invSum > 0 && load<u8>(keep + key) && !(causal && key > qi)) {
+    if (invSum > 0 && load<f32>(keyBias + <usize>key * 4) == 0 && !(causal && key > qi)) {
       const kRow = k + <usize>((b * lk + key) * hd + h * d) * 4;
       let dot: f32 = 0;
       for (let dd = 0; dd < d; dd++) dot += load<f32>(qRow + <usize>dd * 4) * load<f32>(kRow + <usize>dd * 4);
