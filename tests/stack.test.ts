@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expectProblem, serviceConformance } from "@edgeformers/server/testing";
@@ -31,6 +31,7 @@ for (const mode of modes) {
     let keyed: Miniflare;
     let keyedBase: URL;
     let seeded: string[];
+    const seedDir = seedFolder();
 
     beforeAll(async () => {
       const bindings =
@@ -42,7 +43,7 @@ for (const mode of modes) {
               classify: { MODEL_CONFIG: MODEL_CONFIG.classify },
             };
       // Port 0: the OS picks free ports, so the suite never collides with `npm start`.
-      const stack = await startLocalStack({ mode, port: 0, bindings, seedDir: seedFolder() });
+      const stack = await startLocalStack({ mode, port: 0, bindings, seedDir });
       ({ mf, url: base, seeded } = stack);
       const guarded = await startLocalStack({ mode, port: 0, bindings: { gateway: { API_KEYS: GATEWAY_KEYS } } });
       ({ mf: keyed, url: keyedBase } = guarded);
@@ -50,6 +51,7 @@ for (const mode of modes) {
     afterAll(async () => {
       await mf?.dispose();
       await keyed?.dispose();
+      rmSync(seedDir, { recursive: true, force: true });
     });
 
     const at = (root: () => URL) => (path: string, init?: RequestInit) => fetch(new URL(path, root()), init);
@@ -90,6 +92,14 @@ for (const mode of modes) {
         expect(direct.headers.get("x-edgeformers-service")).toBe(service);
         expect(((await direct.json()) as { name: string }).name).toBe(service);
       }
+    });
+
+    it("lists every worker's models once in the OpenAI shape", async () => {
+      const res = await at(() => base)("/v1/models");
+      const body = (await res.json()) as { object: string; data: { id: string; object: string }[] };
+      expect(body.object).toBe("list");
+      expect(body.data.map((m) => m.id).sort()).toEqual(["tiny-bert", "tiny-sst2"]);
+      expect(body.data.every((m) => m.object === "model")).toBe(true);
     });
 
     it("seeds the local R2 bucket from disk, visible to the workers' MODELS binding", async () => {

@@ -94,6 +94,20 @@ export function createGateway<Bindings extends ServerBindings>(
     });
   });
 
+  // One OpenAI model list for the deployment; a name served by several workers appears once.
+  app.get("/v1/models", async (c) => {
+    const lists = await Promise.all(
+      SERVICES.map(async (service) => fetchJson(await callService(c, service, "/v1/models"))),
+    );
+    const seen = new Map<string, unknown>();
+    for (const list of lists) {
+      const data = (list as { data?: unknown }).data;
+      if (!Array.isArray(data)) continue;
+      for (const model of data as { id: string }[]) if (!seen.has(model.id)) seen.set(model.id, model);
+    }
+    return c.json({ object: "list", data: [...seen.values()] });
+  });
+
   // `/apps/<service>/<path>` reaches any route of one worker directly (its /health, /info, …).
   app.all("/apps/:service/*", (c) => {
     const service = c.req.param("service");

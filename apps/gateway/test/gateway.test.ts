@@ -75,21 +75,23 @@ for (const { mode, fetch, fetchWithKeys } of modes) {
     });
 
     it("forwards task routes to their worker with the gateway's request id", async () => {
-      // The task routes land with their own issues; until then the owning worker answers 404,
-      // which proves the request crossed to the right worker with the same id.
+      // The workers here have no models configured, so each answers its own problem; the
+      // service header and the echoed request id prove the request crossed to the right one.
       const cases = [
-        ["/v1/tokenize", "tokenize"],
-        ["/v1/embeddings", "embed"],
-        ["/v1/classify", "classify"],
+        ["/v1/tokenize", "tokenize", { text: "hello" }, "model-not-found"],
+        ["/tokenize", "tokenize", { inputs: "hello" }, "model-not-found"],
+        ["/v1/embeddings", "embed", {}, "not-found"],
+        ["/v1/classify", "classify", {}, "not-found"],
       ] as const;
-      for (const [path, service] of cases) {
+      for (const [path, service, body, slug] of cases) {
         const res = await fetch(path, {
           method: "POST",
           headers: { "content-type": "application/json", "x-request-id": `fwd-${service}` },
-          body: "{}",
+          body: JSON.stringify(body),
         });
         expect(res.headers.get("x-edgeformers-service")).toBe(service);
         const problem = await expectProblem(res, 404);
+        expect(problem.type).toBe(`urn:edgeformers:problem:${slug}`);
         expect(problem.instance).toBe(`fwd-${service}`);
       }
     });

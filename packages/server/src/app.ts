@@ -97,6 +97,20 @@ export function createServiceApp<Bindings extends ServerBindings = ServerBinding
 
   if (info.builtinRoutes === false) return app;
   app.get("/health", (c) => c.json({ status: "ok", service: info.name, version: info.version }));
+  // The OpenAI list shape, so OpenAI clients can discover the models.
+  app.get("/v1/models", (c) => {
+    const models = parseModelConfig(c.env?.MODEL_CONFIG);
+    return c.json({
+      object: "list",
+      data: Object.entries(models).map(([id, entry]) => ({
+        id,
+        object: "model",
+        created: 0,
+        owned_by: "edgeformers",
+        task: entry.task,
+      })),
+    });
+  });
   app.get("/info", (c) => {
     const models = parseModelConfig(c.env?.MODEL_CONFIG);
     return c.json({

@@ -8,6 +8,14 @@ export {
 export { bearerAuth, parseApiKeys } from "./auth.js";
 export { bodyLimit, DEFAULT_MAX_BODY_BYTES, fieldPath, readJson, readValidJson } from "./body.js";
 export { methodNotAllowedResponse, problemErrorHandler, problemNotFound } from "./errors.js";
+export {
+  checkInputs,
+  checkTokens,
+  DEFAULT_LIMITS,
+  type LimitBindings,
+  type RequestLimits,
+  readLimits,
+} from "./limits.js";
 export { type ModelConfig, ModelConfigSchema, type ModelEntry, ModelEntrySchema, parseModelConfig } from "./models.js";
 export {
   PROBLEM_CONTENT_TYPE,
