@@ -76,10 +76,23 @@ export async function seedR2(mf, dir, { binding = "MODELS", workerName } = {}) {
   return keys;
 }
 
-/** Starts the stack and resolves once it listens; `dispose()` stops it. */
+/** Copies `{ r2Key: absolutePath }` into the R2 bucket. */
+export async function seedR2Files(mf, files, { binding = "MODELS", workerName } = {}) {
+  const bucket = await mf.getR2Bucket(binding, workerName);
+  for (const [key, path] of Object.entries(files)) await bucket.put(key, new Uint8Array(readFileSync(path)));
+  return Object.keys(files);
+}
+
+/**
+ * Starts the stack and resolves once it listens; `mf.dispose()` stops it. `seedDir` copies a
+ * folder into R2, `seedFiles` copies single files (`{ r2Key: absolutePath }`).
+ */
 export async function startLocalStack(options = {}) {
   const mf = new Miniflare(localStackOptions(options));
   const url = await mf.ready;
-  const seeded = options.seedDir ? await seedR2(mf, options.seedDir) : [];
+  const seeded = [
+    ...(options.seedDir ? await seedR2(mf, options.seedDir) : []),
+    ...(options.seedFiles ? await seedR2Files(mf, options.seedFiles) : []),
+  ];
   return { mf, url, seeded };
 }

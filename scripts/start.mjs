@@ -8,6 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { defaultModels } from "../infra/default-models.mjs";
 import { ROOT, startLocalStack } from "../infra/local.mjs";
 
 const mode = process.argv.includes("--single") ? "single-worker" : "service-bindings";
@@ -22,22 +23,42 @@ const build = spawnSync("npx", ["turbo", "run", "build", "--filter=./apps/*", "-
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const modelsDir = join(ROOT, "models");
+const defaults = defaultModels();
+// Service-binding mode gives each worker its own catalogue; one worker gets them all.
+const bindings =
+  mode === "single-worker"
+    ? {
+        gateway: {
+          MODEL_CONFIG: { ...defaults.config.classify, ...defaults.config.embed, ...defaults.config.tokenize },
+        },
+      }
+    : Object.fromEntries(Object.entries(defaults.config).map(([app, config]) => [app, { MODEL_CONFIG: config }]));
 const { mf, url, seeded } = await startLocalStack({
   mode,
   port,
+  bindings,
+  seedFiles: defaults.files,
   seedDir: existsSync(modelsDir) ? modelsDir : undefined,
 });
 const base = url.href.replace(/\/$/, "");
+const tokenizer = Object.keys(defaults.config.tokenize)[0];
+const examples = [`curl -s ${base}/health`];
+if (tokenizer) {
+  examples.push(
+    `curl -s ${base}/v1/tokenize -H 'content-type: application/json' -d '{"model":"${tokenizer}","text":"Hello, world!","return_offsets_mapping":true}'`,
+  );
+}
 
 console.log(`
 edgeformers is running (${mode} mode) at ${base}
   ${base}/health   every worker's health
   ${base}/info     versions and configured models
   ${base}/apps/tokenize/info, ${base}/apps/embed/info, ${base}/apps/classify/info
-Local R2 (MODELS): ${seeded.length > 0 ? `${seeded.length} files from models/` : "empty (no models/ folder)"}
+  ${base}/v1/models  every model, OpenAI list shape
+Local R2 (MODELS): ${seeded.length} files seeded${defaults.notes.map((note) => `\nNote: ${note}`).join("")}
 
 Try:
-  curl -s ${base}/health
+${examples.map((example) => `  ${example}`).join("\n")}
 
 Press Ctrl-C to stop.`);
 
