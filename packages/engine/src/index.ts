@@ -4,6 +4,16 @@
  */
 
 export {
+  type Architecture,
+  ENCODER_MODEL_TYPES,
+  type EncoderArchitecture,
+  type EncoderModelType,
+  HEADS,
+  type Head,
+  resolveArchitecture,
+  type StaticArchitecture,
+} from "./architecture.js";
+export {
   bf16ToF32,
   DTYPES,
   type Dtype,
@@ -14,9 +24,20 @@ export {
   type TensorArray,
   toFloat32,
 } from "./dtypes.js";
+export { type EncoderConfig, readEncoderConfig } from "./encoder-config.js";
 export { ModelFolderError, ModelSourceError, SafetensorsError } from "./errors.js";
+export {
+  type JsonObject,
+  loadModelFolder,
+  type ModelFolder,
+  type PoolingConfig,
+  type PoolingMode,
+  type SentenceTransformersInfo,
+  type SentenceTransformersModule,
+} from "./folder.js";
 export { parseSafetensors, SafetensorsFile, type TensorInfo, type TensorStore } from "./safetensors.js";
 export { serializeSafetensors, type TensorToWrite } from "./safetensors-writer.js";
+export { ShardedTensorStore } from "./sharded.js";
 export { type BundledFile, BundleSource } from "./sources/bundle.js";
 export { type FetchLike, HttpSource, type HttpSourceOptions, huggingFaceSource } from "./sources/http.js";
 export { type ByteCache, type CacheApiLike, cacheApiCache, memoryCache } from "./sources/http-cache.js";
