@@ -6,8 +6,9 @@
 // Masked scores are -Infinity; a query row whose keys are all masked outputs zeros.
 import { expv, hmax, madd } from "./simd";
 
-const MR: i32 = 4;
-const KEY_BLOCK: i32 = 64;
+const MR: i32 = 4; // query rows per micro-tile
+const QB: i32 = 16; // query rows per block (4 micro-tiles share each key block)
+const KEY_BLOCK: i32 = 64; // keys per online-softmax step
 const NEG_INF: f32 = -Infinity;
 
 // @ts-expect-error: decorator
@@ -16,10 +17,11 @@ const NEG_INF: f32 = -Infinity;
 /** Scratch bytes attention() needs for the given shape (independent of Lq). */
 export function attentionScratchBytes(lk: i32, d: i32): i32 {
   const packedK = roundUp8(lk) * d * 4;
-  const acc = MR * roundUp8(d) * 4;
+  const acc = QB * roundUp8(d) * 4;
   const scores = MR * KEY_BLOCK * 4;
   const keyBias = roundUp8(lk) * 4;
-  return packedK + acc + scores + keyBias + 64;
+  const rowState = 2 * QB * 4;
+  return packedK + acc + scores + keyBias + rowState + 64;
 }
 
 function packKeys(k: usize, b: i32, h: i32, lk: i32, hd: i32, d: i32, dst: usize): void {
@@ -119,9 +121,73 @@ function packKeys(k: usize, b: i32, h: i32, lk: i32, hd: i32, d: i32, dst: usize
 }
 
 /**
+ * Online-softmax update of one query row for one key block: applies the key mask, bias and
+ * causal limit to the raw scores in `row`, turns them into unnormalised probabilities and
+ * rescales that row's running sum and output accumulator. State is kept in rowMax/rowSum.
+ */
+// @ts-ignore: decorator
+@inline function softmaxUpdate(
+  row: usize, jn: i32, j0: i32, qi: i32, maskRow: usize, biasRow: usize, causal: bool,
+  rowMax: usize, rowSum: usize, accRow: usize, dPad: i32,
+): void {
+  let j = 0;
+  let maxV = f32x4.splat(NEG_INF);
+  for (; j + 4 <= jn; j += 4) {
+    let sv = f32x4.add(v128.load(row + <usize>j * 4), v128.load(maskRow + <usize>j * 4));
+    if (biasRow) sv = f32x4.add(sv, v128.load(biasRow + <usize>j * 4));
+    v128.store(row + <usize>j * 4, sv);
+    maxV = f32x4.max(maxV, sv);
+  }
+  let blockMax = hmax(maxV);
+  for (; j < jn; j++) {
+    let sj = load<f32>(row + <usize>j * 4) + load<f32>(maskRow + <usize>j * 4);
+    if (biasRow) sj += load<f32>(biasRow + <usize>j * 4);
+    store<f32>(row + <usize>j * 4, sj);
+    blockMax = max(blockMax, sj);
+  }
+  if (causal && qi + 1 - j0 < jn) {
+    // Keys after this query (only in blocks crossing the diagonal) are masked.
+    for (j = max(0, qi + 1 - j0); j < jn; j++) store<f32>(row + <usize>j * 4, NEG_INF);
+    blockMax = NEG_INF;
+    for (j = 0; j < jn; j++) blockMax = max(blockMax, load<f32>(row + <usize>j * 4));
+  }
+  const mOld = load<f32>(rowMax);
+  const mNew = max(mOld, blockMax);
+  if (mNew == NEG_INF) {
+    // Nothing visible yet in this row: zero probabilities, state unchanged.
+    memory.fill(row, 0, <usize>jn * 4);
+    return;
+  }
+  const mv = f32x4.splat(mNew);
+  let sumV = f32x4.splat(0);
+  for (j = 0; j + 4 <= jn; j += 4) {
+    const p = expv(f32x4.sub(v128.load(row + <usize>j * 4), mv));
+    v128.store(row + <usize>j * 4, p);
+    sumV = f32x4.add(sumV, p);
+  }
+  let sum = f32x4.extract_lane(sumV, 0) + f32x4.extract_lane(sumV, 1) + f32x4.extract_lane(sumV, 2) + f32x4.extract_lane(sumV, 3);
+  for (; j < jn; j++) {
+    const sj = load<f32>(row + <usize>j * 4);
+    const p: f32 = sj == NEG_INF ? 0 : Mathf.exp(sj - mNew);
+    store<f32>(row + <usize>j * 4, p);
+    sum += p;
+  }
+  const correction: f32 = mOld == NEG_INF ? 0 : Mathf.exp(mOld - mNew);
+  if (correction != 1) {
+    const cv = f32x4.splat(correction);
+    for (let dd = 0; dd < dPad; dd += 4) v128.store(accRow + <usize>dd * 4, f32x4.mul(v128.load(accRow + <usize>dd * 4), cv));
+  }
+  store<f32>(rowSum, load<f32>(rowSum) * correction + sum);
+  store<f32>(rowMax, mNew);
+}
+
+/**
  * keyMask: u8 [B, Lk], non-zero = attend (0 = none). causal: query i sees keys j <= i.
  * bias: additive f32 [H, Lq, Lk] (0 = none). probs: if non-zero, also writes the softmax
  * probabilities [B, H, Lq, Lk] (debug; O(Lq·Lk) memory supplied by the caller).
+ *
+ * Query rows are processed QB = 16 at a time as four 4-row micro-tiles that all consume a key
+ * block (KEY_BLOCK keys of K and V, 32 KB at D = 64) while it is still in L1.
  */
 export function attention(
   q: usize, k: usize, v: usize, out: usize,
@@ -130,12 +196,13 @@ export function attention(
 ): void {
   const hd = heads * d;
   const dPad = roundUp8(d);
-  const packedK = scratch;
-  const acc = packedK + <usize>(roundUp8(lk) * d) * 4;
   const accStride = <usize>dPad * 4;
-  const scores = acc + <usize>(MR * dPad) * 4;
-  // Per-key additive mask for the current batch: 0 = attend, -Infinity = padding.
-  const keyBias = scores + <usize>(MR * KEY_BLOCK) * 4;
+  const packedK = scratch;
+  const acc = packedK + <usize>(roundUp8(lk) * d) * 4; // [QB, dPad]
+  const scores = acc + <usize>QB * accStride; // [MR, KEY_BLOCK]
+  const keyBias = scores + <usize>(MR * KEY_BLOCK) * 4; // [Lk]: 0 = attend, -Infinity = padding
+  const rowMax = keyBias + <usize>roundUp8(lk) * 4; // [QB]
+  const rowSum = rowMax + <usize>QB * 4; // [QB]
   const scaleV = f32x4.splat(scale);
   const rowBytes: usize = KEY_BLOCK * 4;
   for (let b = 0; b < batch; b++) {
@@ -146,105 +213,56 @@ export function attention(
     for (let h = 0; h < heads; h++) {
       packKeys(k, b, h, lk, hd, d, packedK);
       const vHead = v + <usize>(b * lk * hd + h * d) * 4;
-      for (let i = 0; i < lq; i += MR) {
-        const rows = min(MR, lq - i);
-        const q0 = q + <usize>((b * lq + i) * hd + h * d) * 4;
-        const q1 = q + <usize>((b * lq + min(i + 1, lq - 1)) * hd + h * d) * 4;
-        const q2 = q + <usize>((b * lq + min(i + 2, lq - 1)) * hd + h * d) * 4;
-        const q3 = q + <usize>((b * lq + min(i + 3, lq - 1)) * hd + h * d) * 4;
-        memory.fill(acc, 0, <usize>(MR * dPad) * 4);
-        let m0 = NEG_INF, m1 = NEG_INF, m2 = NEG_INF, m3 = NEG_INF;
-        let l0: f32 = 0, l1: f32 = 0, l2: f32 = 0, l3: f32 = 0;
-        const keyEnd = causal ? min(lk, i + rows) : lk;
+      const qHead = q + <usize>(b * lq * hd + h * d) * 4;
+      for (let i0 = 0; i0 < lq; i0 += QB) {
+        const blockRows = min(QB, lq - i0);
+        memory.fill(acc, 0, <usize>QB * accStride);
+        for (let r = 0; r < QB; r++) {
+          store<f32>(rowMax + <usize>r * 4, NEG_INF);
+          store<f32>(rowSum + <usize>r * 4, 0);
+        }
+        const keyEnd = causal ? min(lk, i0 + blockRows) : lk;
         for (let j0 = 0; j0 < keyEnd; j0 += KEY_BLOCK) {
           const jn = min(KEY_BLOCK, keyEnd - j0);
-          for (let j = 0; j < jn; j += 8) {
-            scoreTile(q0, q1, q2, q3, packedK + <usize>((j0 + j) * d) * 4, d, scaleV, scores, j);
-          }
-          // Bias and masks, then the online-softmax update, one query row at a time.
-          for (let r = 0; r < MR; r++) {
-            const row = scores + <usize>r * rowBytes;
-            const qi = i + r;
-            if (r >= rows) {
-              // Clamped duplicate row: contributes nothing.
-              memory.fill(row, 0, rowBytes);
-              continue;
-            }
-            const maskRow = keyBias + <usize>j0 * 4;
-            const biasRow: usize = bias ? bias + <usize>((h * lq + qi) * lk + j0) * 4 : 0;
-            let j = 0;
-            let maxV = f32x4.splat(NEG_INF);
-            for (; j + 4 <= jn; j += 4) {
-              let sv = f32x4.add(v128.load(row + <usize>j * 4), v128.load(maskRow + <usize>j * 4));
-              if (biasRow) sv = f32x4.add(sv, v128.load(biasRow + <usize>j * 4));
-              v128.store(row + <usize>j * 4, sv);
-              maxV = f32x4.max(maxV, sv);
-            }
-            for (; j < jn; j++) {
-              let sj = load<f32>(row + <usize>j * 4) + load<f32>(maskRow + <usize>j * 4);
-              if (biasRow) sj += load<f32>(biasRow + <usize>j * 4);
-              store<f32>(row + <usize>j * 4, sj);
-            }
-            if (causal) {
-              // Only the diagonal block has keys after this query.
-              for (let jj = max(0, qi + 1 - j0); jj < jn; jj++) store<f32>(row + <usize>jj * 4, NEG_INF);
-            }
-            let blockMax = hmax(maxV);
-            for (j = (jn >> 2) << 2; j < jn; j++) blockMax = max(blockMax, load<f32>(row + <usize>j * 4));
-            if (causal && qi + 1 - j0 < jn) {
-              blockMax = NEG_INF;
-              for (j = 0; j < jn; j++) blockMax = max(blockMax, load<f32>(row + <usize>j * 4));
-            }
-            const mOld = r == 0 ? m0 : r == 1 ? m1 : r == 2 ? m2 : m3;
-            const mNew = max(mOld, blockMax);
-            // Pad the tile to a multiple of 8 with zero probability.
-            for (let j = jn; j < ((jn + 7) & ~7); j++) store<f32>(row + <usize>j * 4, 0);
-            if (mNew == NEG_INF) {
-              // Nothing visible yet in this row: probabilities are all zero, state unchanged.
-              for (let j = 0; j < jn; j++) store<f32>(row + <usize>j * 4, 0);
-              continue;
-            }
-            const mv = f32x4.splat(mNew);
-            let sumV = f32x4.splat(0);
-            j = 0;
-            for (; j + 4 <= jn; j += 4) {
-              const p = expv(f32x4.sub(v128.load(row + <usize>j * 4), mv));
-              v128.store(row + <usize>j * 4, p);
-              sumV = f32x4.add(sumV, p);
-            }
-            let sum = f32x4.extract_lane(sumV, 0) + f32x4.extract_lane(sumV, 1) + f32x4.extract_lane(sumV, 2) + f32x4.extract_lane(sumV, 3);
-            for (; j < jn; j++) {
-              const s = load<f32>(row + <usize>j * 4);
-              const p: f32 = s == NEG_INF ? 0 : Mathf.exp(s - mNew);
-              store<f32>(row + <usize>j * 4, p);
-              sum += p;
-            }
-            const correction: f32 = mOld == NEG_INF ? 0 : Mathf.exp(mOld - mNew);
-            const accRow = acc + <usize>r * accStride;
-            if (correction != 1) {
-              const cv = f32x4.splat(correction);
-              for (let dd = 0; dd < dPad; dd += 4) v128.store(accRow + <usize>dd * 4, f32x4.mul(v128.load(accRow + <usize>dd * 4), cv));
-            }
-            if (r == 0) { l0 = l0 * correction + sum; m0 = mNew; }
-            else if (r == 1) { l1 = l1 * correction + sum; m1 = mNew; }
-            else if (r == 2) { l2 = l2 * correction + sum; m2 = mNew; }
-            else { l3 = l3 * correction + sum; m3 = mNew; }
-          }
           const vBlock = vHead + <usize>(j0 * hd) * 4;
-          for (let dd = 0; dd < d; dd += 8) {
-            accumulatePV(acc + <usize>dd * 4, accStride, scores, vBlock + <usize>dd * 4, <usize>hd * 4, jn);
+          for (let t = 0; t < blockRows; t += MR) {
+            const i = i0 + t;
+            const rows = min(MR, lq - i);
+            if (causal && j0 > i + rows - 1) continue; // this tile sees none of these keys
+            // Rows past Lq are clamped to the last row: computed, never used.
+            const q0 = qHead + <usize>(i * hd) * 4;
+            const q1 = qHead + <usize>(min(i + 1, lq - 1) * hd) * 4;
+            const q2 = qHead + <usize>(min(i + 2, lq - 1) * hd) * 4;
+            const q3 = qHead + <usize>(min(i + 3, lq - 1) * hd) * 4;
+            for (let j = 0; j < jn; j += 8) {
+              scoreTile(q0, q1, q2, q3, packedK + <usize>((j0 + j) * d) * 4, d, scaleV, scores, j);
+            }
+            for (let r = 0; r < MR; r++) {
+              const row = scores + <usize>r * rowBytes;
+              if (r >= rows) {
+                memory.fill(row, 0, rowBytes);
+                continue;
+              }
+              const qi = i + r;
+              const biasRow: usize = bias ? bias + <usize>((h * lq + qi) * lk + j0) * 4 : 0;
+              softmaxUpdate(row, jn, j0, qi, keyBias + <usize>j0 * 4, biasRow, causal,
+                rowMax + <usize>(t + r) * 4, rowSum + <usize>(t + r) * 4, acc + <usize>(t + r) * accStride, dPad);
+            }
+            const accTile = acc + <usize>t * accStride;
+            for (let dd = 0; dd < d; dd += 8) {
+              accumulatePV(accTile + <usize>dd * 4, accStride, scores, vBlock + <usize>dd * 4, <usize>hd * 4, jn);
+            }
           }
         }
-        // Normalise and write out; rows with no visible key (l == 0) are zeros.
-        for (let r = 0; r < rows; r++) {
-          const l = r == 0 ? l0 : r == 1 ? l1 : r == 2 ? l2 : l3;
+        // Normalise and write out; rows with no visible key (sum 0) are zeros.
+        for (let r = 0; r < blockRows; r++) {
+          const l = load<f32>(rowSum + <usize>r * 4);
           const inv: f32 = l > 0 ? <f32>1 / l : 0;
           const accRow = acc + <usize>r * accStride;
-          const dst = out + <usize>((b * lq + i + r) * hd + h * d) * 4;
+          const dst = out + <usize>((b * lq + i0 + r) * hd + h * d) * 4;
           for (let dd = 0; dd < d; dd++) store<f32>(dst + <usize>dd * 4, load<f32>(accRow + <usize>dd * 4) * inv);
           if (probs) {
-            const mr = r == 0 ? m0 : r == 1 ? m1 : r == 2 ? m2 : m3;
-            writeProbabilities(q, k, b, h, i + r, lq, lk, heads, d, scale, keyBias, causal, bias, mr, inv, probs);
+            writeProbabilities(q, k, b, h, i0 + r, lq, lk, heads, d, scale, keyBias, causal, bias, load<f32>(rowMax + <usize>r * 4), inv, probs);
           }
         }
       }

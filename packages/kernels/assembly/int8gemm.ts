@@ -18,9 +18,13 @@ export function packedInt8Bytes(k: i32, n: i32): i32 {
   return ((n + NR - 1) / NR) * evenK(k) * NR * 2;
 }
 
-/** Bytes for the quantized activations of M rows (i16, K padded to even). */
+/**
+ * Bytes for the quantized activations in kernel layout: blocks of 4 rows (M padded to 4), and
+ * within a block, for each k-pair, the 4 rows' (a[k], a[k+1]) i16 pairs side by side (16 bytes).
+ * One pointer with immediate offsets 0/4/8/12 then reaches all four rows.
+ */
 export function quantizedRowsBytes(m: i32, k: i32): i32 {
-  return m * evenK(k) * 2;
+  return ((m + MR - 1) & ~(MR - 1)) * evenK(k) * 2;
 }
 
 /** `transposed`: src is [N, K] (one row per output channel) instead of [K, N]. */
@@ -49,7 +53,8 @@ export function packInt8(src: usize, k: i32, n: i32, transposed: bool, dst: usiz
 /**
  * Per-row symmetric quantization: scale = max|x| / 127, q = roundHalfEven(x · (1/scale)).
  * An all-zero row gets scale 0 and q = 0. Writes int8 values to qOut (if non-zero), the
- * widened i16 rows (K padded to even) to q16Out (if non-zero) and the scales to scalesOut.
+ * widened i16 values in kernel layout (see quantizedRowsBytes) to q16Out (if non-zero) and the
+ * scales to scalesOut.
  */
 export function quantizeRows(x: usize, m: i32, k: i32, qOut: usize, q16Out: usize, scalesOut: usize): void {
   const kp = evenK(k);
@@ -70,7 +75,13 @@ export function quantizeRows(x: usize, m: i32, k: i32, qOut: usize, q16Out: usiz
         q = min(127, max(-127, q));
         if (qOut) store<i8>(qOut + <usize>(r * k + j), <i8>q);
       }
-      if (q16Out) store<i16>(q16Out + <usize>(r * kp + j) * 2, <i16>q);
+      if (q16Out) store<i16>(q16Out + <usize>(((r >> 2) * kp + (j & ~1)) * 4 + (r & 3) * 2 + (j & 1)) * 2, <i16>q);
+    }
+  }
+  // Padding rows of the last block are zeros.
+  if (q16Out) {
+    for (let r = m; r < ((m + MR - 1) & ~(MR - 1)); r++) {
+      for (let j = 0; j < kp; j++) store<i16>(q16Out + <usize>(((r >> 2) * kp + (j & ~1)) * 4 + (r & 3) * 2 + (j & 1)) * 2, 0);
     }
   }
 }
@@ -125,7 +136,7 @@ export function quantizeWeights(src: usize, k: i32, n: i32, transposed: bool, qO
 }
 
 /**
- * q16: quantized activations [M, Kp] as i16 (from quantizeRows), rowScales[M];
+ * q16: quantized activations in kernel layout (from quantizeRows), rowScales[M];
  * packed: weights from packInt8; colScales[N]; bias[N] or 0.
  * If `rawI32` is set, writes the raw i32 accumulators instead of dequantized f32.
  */
@@ -139,29 +150,36 @@ export function int8Gemm(q16: usize, rowScales: usize, packed: usize, colScales:
     const panel = packed + <usize>p * panelBytes;
     const col = p * NR;
     for (let i = 0; i < m; i += MR) {
-      const a0 = q16 + <usize>i * rowBytes;
-      const a1 = q16 + <usize>min(i + 1, m - 1) * rowBytes;
-      const a2 = q16 + <usize>min(i + 2, m - 1) * rowBytes;
-      const a3 = q16 + <usize>min(i + 3, m - 1) * rowBytes;
+      let ap = q16 + <usize>i * rowBytes; // start of this 4-row block
+      const aEnd = ap + <usize>MR * rowBytes;
       let c00 = i32x4.splat(0), c01 = i32x4.splat(0);
       let c10 = i32x4.splat(0), c11 = i32x4.splat(0);
       let c20 = i32x4.splat(0), c21 = i32x4.splat(0);
       let c30 = i32x4.splat(0), c31 = i32x4.splat(0);
       let bp = panel;
-      let off: usize = 0;
-      while (off < rowBytes) {
-        const b0 = v128.load(bp);
-        const b1 = v128.load(bp, 16);
-        let x = v128.load32_splat(a0 + off);
-        c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x, b0)); c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x, b1));
-        x = v128.load32_splat(a1 + off);
-        c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x, b0)); c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x, b1));
-        x = v128.load32_splat(a2 + off);
-        c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x, b0)); c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x, b1));
-        x = v128.load32_splat(a3 + off);
-        c30 = i32x4.add(c30, i32x4.dot_i16x8_s(x, b0)); c31 = i32x4.add(c31, i32x4.dot_i16x8_s(x, b1));
-        bp += 32;
-        off += 4;
+      let b0: v128, b1: v128, x: v128;
+      // Two k-pairs per iteration (immediate offsets) to halve the loop overhead.
+      const aEnd2 = ap + ((<usize>MR * rowBytes >> 5) << 5);
+      while (ap < aEnd2) {
+        b0 = v128.load(bp, 0); b1 = v128.load(bp, 16);
+        x = v128.load32_splat(ap, 0); c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x, b0)); c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x, b1));
+        x = v128.load32_splat(ap, 4); c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x, b0)); c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x, b1));
+        x = v128.load32_splat(ap, 8); c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x, b0)); c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x, b1));
+        x = v128.load32_splat(ap, 12); c30 = i32x4.add(c30, i32x4.dot_i16x8_s(x, b0)); c31 = i32x4.add(c31, i32x4.dot_i16x8_s(x, b1));
+        b0 = v128.load(bp, 32); b1 = v128.load(bp, 48);
+        x = v128.load32_splat(ap, 16); c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x, b0)); c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x, b1));
+        x = v128.load32_splat(ap, 20); c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x, b0)); c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x, b1));
+        x = v128.load32_splat(ap, 24); c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x, b0)); c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x, b1));
+        x = v128.load32_splat(ap, 28); c30 = i32x4.add(c30, i32x4.dot_i16x8_s(x, b0)); c31 = i32x4.add(c31, i32x4.dot_i16x8_s(x, b1));
+        bp += 64;
+        ap += 32;
+      }
+      if (ap < aEnd) {
+        b0 = v128.load(bp, 0); b1 = v128.load(bp, 16);
+        x = v128.load32_splat(ap, 0); c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x, b0)); c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x, b1));
+        x = v128.load32_splat(ap, 4); c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x, b0)); c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x, b1));
+        x = v128.load32_splat(ap, 8); c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x, b0)); c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x, b1));
+        x = v128.load32_splat(ap, 12); c30 = i32x4.add(c30, i32x4.dot_i16x8_s(x, b0)); c31 = i32x4.add(c31, i32x4.dot_i16x8_s(x, b1));
       }
       const rows = min(MR, m - i);
       for (let r = 0; r < rows; r++) {

@@ -12,32 +12,46 @@ import { loadKernels } from "../dist/js/src/node.js";
 import { attentionMatMulSoftmaxGraph, matmulGraph, matmulIntegerGraph, multiHeadAttentionGraph } from "./graphs.mjs";
 
 const quick = process.argv.includes("--quick");
-const ROUNDS = quick ? 3 : 7;
-const MIN_ROUND_MS = quick ? 60 : 150;
+const ROUNDS = quick ? 3 : 12;
+const MIN_ROUND_MS = quick ? 60 : 120;
 ortWeb.env.wasm.numThreads = 1;
 ortWeb.env.logLevel = "error";
 ortNode.env.logLevel = "error";
 
 const kernels = loadKernels();
 
-/** Best (minimum) seconds per call over ROUNDS rounds of at least MIN_ROUND_MS each. */
-async function bestSeconds(fn) {
+/** Calls per round so that one round of fn takes about MIN_ROUND_MS. */
+async function calibrate(fn) {
   for (let i = 0; i < 3; i++) await fn(); // warm-up (JIT tiers, ORT allocations)
   let iters = 1;
   for (;;) {
     const t0 = performance.now();
     for (let i = 0; i < iters; i++) await fn();
-    if (performance.now() - t0 >= MIN_ROUND_MS / 2) break;
+    if (performance.now() - t0 >= MIN_ROUND_MS / 2) return iters;
     iters *= 2;
   }
-  let best = Infinity;
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < iters; i++) await fn();
-    best = Math.min(best, (performance.now() - t0) / iters);
-  }
-  return best / 1000;
 }
+
+/**
+ * Best (minimum) seconds per call of each function. Rounds of the competitors are interleaved
+ * so that load from other processes on this shared machine hits all of them alike.
+ */
+async function bestSecondsInterleaved(fns) {
+  const iters = [];
+  for (const fn of fns) iters.push(fn ? await calibrate(fn) : 0);
+  const best = fns.map(() => Infinity);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let j = 0; j < fns.length; j++) {
+      if (!fns[j]) continue;
+      const t0 = performance.now();
+      for (let i = 0; i < iters[j]; i++) await fns[j]();
+      best[j] = Math.min(best[j], (performance.now() - t0) / iters[j]);
+    }
+  }
+  return best.map((b, j) => (fns[j] ? b / 1000 : null));
+}
+
+const bestSeconds = async (fn) => (await bestSecondsInterleaved([fn]))[0];
 
 async function ortRunner(ort, model, feeds) {
   const options = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all" };
@@ -56,19 +70,26 @@ function random(n, scale = 1) {
   return out;
 }
 
-async function timeOrt(model, feeds) {
-  const out = {};
-  for (const [name, ort] of [["ortWeb", ortWeb], ["ortNode", ortNode]]) {
+/** Sessions for the same graph on onnxruntime-web and -node (null where a runtime rejects it). */
+async function ortSessions(model, feeds) {
+  const out = { runners: [], errors: [] };
+  for (const ort of [ortWeb, ortNode]) {
     try {
-      const r = await ortRunner(ort, model, feeds);
-      out[name] = await bestSeconds(r.run);
-      await r.release();
+      out.runners.push(await ortRunner(ort, model, feeds));
     } catch (e) {
-      out[name] = null;
-      out[`${name}Error`] = String(e?.message ?? e).slice(0, 200);
+      out.runners.push(null);
+      out.errors.push(String(e?.message ?? e).slice(0, 200));
     }
   }
   return out;
+}
+
+/** Times ours against every ORT session, interleaved; returns seconds per call. */
+async function compare(ours, sessionsList) {
+  const runners = sessionsList.flatMap((s) => s.runners);
+  const times = await bestSecondsInterleaved([ours, ...runners.map((r) => (r ? r.run : null))]);
+  for (const r of runners) if (r) await r.release();
+  return times;
 }
 
 // --- SIMD128 peak: independent f32x4 mul+add chains (64 flops per iteration) ---
@@ -89,8 +110,9 @@ for (const [m, k, n] of gemmShapes) {
   const a = random(m * k);
   const b = random(k * n, 0.05);
   const packed = kernels.packMatrix(b, { k, n });
-  const ours = await bestSeconds(() => kernels.gemm(a, packed, { m }));
-  const ort = await timeOrt(matmulGraph(m, k, n, b), { A: { type: "float32", data: a, dims: [m, k] } });
+  const sessions = await ortSessions(matmulGraph(m, k, n, b), { A: { type: "float32", data: a, dims: [m, k] } });
+  const [ours, ortWebS, ortNodeS] = await compare(() => kernels.gemm(a, packed, { m }), [sessions]);
+  const ort = { ortWeb: ortWebS, ortNode: ortNodeS, errors: sessions.errors };
   const flops = 2 * m * k * n;
   const row = { shape: `${m}x${k}·${k}x${n}`, ours, ...ort, gflops: flops / ours / 1e9, percentOfPeak: (100 * flops) / ours / 1e9 / peakGflops };
   results.gemm.push(row);
@@ -102,10 +124,11 @@ for (const [m, k, n] of gemmShapes) {
   const w = random(k * n, 0.05);
   const qw = kernels.quantizeWeights(w, { k, n });
   const packed = kernels.packInt8Matrix(qw, { k, n });
-  const ours = await bestSeconds(() => kernels.int8Gemm(a, packed, { m }));
   const qa = kernels.quantizeRows(a, { rows: m, cols: k });
   const au8 = Uint8Array.from(qa.values, (v) => v + 128);
-  const ort = await timeOrt(matmulIntegerGraph(m, k, n, qw.values), { A: { type: "uint8", data: au8, dims: [m, k] } });
+  const sessions = await ortSessions(matmulIntegerGraph(m, k, n, qw.values), { A: { type: "uint8", data: au8, dims: [m, k] } });
+  const [ours, ortWebS, ortNodeS] = await compare(() => kernels.int8Gemm(a, packed, { m }), [sessions]);
+  const ort = { ortWeb: ortWebS, ortNode: ortNodeS, errors: sessions.errors };
   const row = { shape: `${m}x${k}·${k}x${n}`, ours, ...ort, gops: (2 * m * k * n) / ours / 1e9 };
   results.int8.push(row);
   console.log("int8 gemm", row);
@@ -117,10 +140,12 @@ for (const seq of [128, 512]) {
   const q = random(seq * hd);
   const k = random(seq * hd).reverse();
   const v = random(seq * hd, 0.5);
-  const ours = await bestSeconds(() => kernels.attention(q, k, v, { batch: 1, qLen: seq, heads, headDim }));
   const feeds = Object.fromEntries(["Q", "K", "V"].map((name, i) => [name, { type: "float32", data: [q, k, v][i], dims: [1, seq, hd] }]));
-  const mms = await timeOrt(attentionMatMulSoftmaxGraph(seq, heads, headDim), feeds);
-  const mha = await timeOrt(multiHeadAttentionGraph(seq, heads, headDim), feeds);
+  const mmsSessions = await ortSessions(attentionMatMulSoftmaxGraph(seq, heads, headDim), feeds);
+  const mhaSessions = await ortSessions(multiHeadAttentionGraph(seq, heads, headDim), feeds);
+  const [ours, mmsWeb, mmsNode, mhaWeb, mhaNode] = await compare(() => kernels.attention(q, k, v, { batch: 1, qLen: seq, heads, headDim }), [mmsSessions, mhaSessions]);
+  const mms = { ortWeb: mmsWeb, ortNode: mmsNode, ortWebError: mmsSessions.errors[0], ortNodeError: mmsSessions.errors[1] };
+  const mha = { ortWeb: mhaWeb, ortNode: mhaNode, ortWebError: mhaSessions.errors[0], ortNodeError: mhaSessions.errors[1] };
   const best = (x, y) => (x == null ? y : y == null ? x : Math.min(x, y));
   const row = {
     shape: `12x64 seq ${seq}`,
