@@ -136,7 +136,11 @@ export function translateRegex(source: string): string {
   return out;
 }
 
-const WORD = "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}";
+/**
+ * Oniguruma's Unicode `\\w` as measured against the Rust binding: Alphabetic, Mark,
+ * Decimal_Number, Connector_Punctuation, plus the Latin-1 digits/fractions ² ³ ¹ ¼ ½ ¾.
+ */
+const WORD = "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\u00b2\\u00b3\\u00b9\\u00bc-\\u00be";
 const SHORTHANDS: Record<string, { outside: string; inClass: string | null }> = {
   s: { outside: "\\p{White_Space}", inClass: "\\p{White_Space}" },
   S: { outside: "\\P{White_Space}", inClass: "\\P{White_Space}" },

@@ -36,7 +36,7 @@ export function normalizeForm(input: NormalizedString, form: Form): void {
         chars.push(ch.codePointAt(0)!);
         changes.push(0);
       }
-    } else if (!emitPerChar(segment, target, form, chars, changes)) {
+    } else if (!emitPerChar(segment, target, form, chars, changes) && !emitGreedy(segment, target, form, chars, changes)) {
       const oldCount = countChars(segment);
       let k = 0;
       for (const ch of target) {
@@ -71,6 +71,43 @@ function emitPerChar(segment: string, target: string, form: Form, chars: number[
     if (first) return false;
   }
   return true;
+}
+
+/**
+ * Composition: each target char is produced by the shortest run of source chars whose
+ * normalization, followed by the normalization of the rest, rebuilds the target. The
+ * first char of the run is replaced, the others are removed (a negative change), and
+ * extra chars of an expansion are insertions.
+ */
+function emitGreedy(segment: string, target: string, form: Form, chars: number[], changes: number[]): boolean {
+  const src = Array.from(segment);
+  const startLen = chars.length;
+  let rest = target;
+  let i = 0;
+  while (i < src.length) {
+    let found = 0;
+    let produced = "";
+    for (let r = 1; i + r <= src.length; r++) {
+      produced = src.slice(i, i + r).join("").normalize(form);
+      if (rest.startsWith(produced) && rest.slice(produced.length) === src.slice(i + r).join("").normalize(form)) {
+        found = r;
+        break;
+      }
+    }
+    if (found === 0 || produced.length === 0) {
+      chars.length = changes.length = startLen;
+      return false;
+    }
+    let first = true;
+    for (const ch of produced) {
+      chars.push(ch.codePointAt(0)!);
+      changes.push(first ? -(found - 1) : 1);
+      first = false;
+    }
+    rest = rest.slice(produced.length);
+    i += found;
+  }
+  return rest.length === 0;
 }
 
 function charLen(s: string, i: number): number {
