@@ -68,7 +68,27 @@ export function quantizeRows(x: usize, m: i32, k: i32, qOut: usize, q16Out: usiz
     const scale: f32 = maxAbs / 127;
     const inv: f32 = scale > 0 ? <f32>1 / scale : 0;
     store<f32>(scalesOut + <usize>r * 4, scale);
-    for (j = 0; j < kp; j++) {
+    j = 0;
+    if (!qOut) {
+      // Hot path (int8Gemm): 8 values at a time, written straight into the kernel layout.
+      // Same arithmetic as the scalar loop below (f32 multiply, round half to even, clamp).
+      const invV = f32x4.splat(inv);
+      const lo = i16x8.splat(-127);
+      const hi = i16x8.splat(127);
+      const block = q16Out + <usize>((r >> 2) * kp) * 8 + <usize>(r & 3) * 4;
+      for (; j + 8 <= k; j += 8) {
+        const q0 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(row + <usize>j * 4), invV)));
+        const q1 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(row + <usize>j * 4, 16), invV)));
+        const q = i16x8.max_s(lo, i16x8.min_s(hi, i16x8.narrow_i32x4_s(q0, q1)));
+        // Each 32-bit lane is one (a[k], a[k+1]) pair; pairs of a row are 16 bytes apart.
+        const dst = block + <usize>(j >> 1) * 16;
+        store<i32>(dst, i32x4.extract_lane(q, 0));
+        store<i32>(dst, i32x4.extract_lane(q, 1), 16);
+        store<i32>(dst, i32x4.extract_lane(q, 2), 32);
+        store<i32>(dst, i32x4.extract_lane(q, 3), 48);
+      }
+    }
+    for (; j < kp; j++) {
       let q: i32 = 0;
       if (j < k) {
         q = <i32>nearest(load<f32>(row + <usize>j * 4) * inv);
