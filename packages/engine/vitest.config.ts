@@ -1,5 +1,15 @@
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+
+// Said here, in the main process, because vitest hides console output of skipped suites.
+const fixtures = process.env.FIXTURES_DIR
+  ? resolve(process.env.FIXTURES_DIR)
+  : join(import.meta.dirname, "../../../shared/fixtures");
+if (!existsSync(fixtures)) {
+  console.warn(`[engine] shared fixtures not found at ${fixtures}: fixture tests are SKIPPED (set FIXTURES_DIR)`);
+}
 
 export default defineConfig({
   test: {
