@@ -18,7 +18,25 @@ export default defineConfig({
     outputFile: { json: ".test-results/vitest.json" },
     projects: [
       {
-        test: { name: "node", include: ["test/*.test.ts"], environment: "node", testTimeout: 60_000 },
+        test: {
+          name: "node",
+          include: ["test/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          env: { KERNELS_EXPECT_FLAVOUR: "simd" },
+        },
+      },
+      {
+        // The same suite on the relaxed-SIMD build: Node 20's V8 only runs it behind a flag,
+        // with which loadKernels() picks it (WebAssembly.validate accepts relaxed SIMD).
+        test: {
+          name: "node-relaxed-simd",
+          include: ["test/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          execArgv: ["--experimental-wasm-relaxed-simd"],
+          env: { KERNELS_EXPECT_FLAVOUR: "relaxed-simd" },
+        },
       },
       {
         plugins: [

@@ -4,16 +4,22 @@ import { GraphBuilder } from "../dist/js/test/onnx-builder.js";
 /** Y[m, n] = A[m, k] · B, B constant. */
 export function matmulGraph(m, k, n, b) {
   const g = new GraphBuilder("matmul");
-  g.node("MatMul", [g.input("A", "float32", [m, k]), g.constant("float32", [k, n], b)], { outputs: [g.output("Y", "float32", [m, n])] });
+  g.node("MatMul", [g.input("A", "float32", [m, k]), g.constant("float32", [k, n], b)], {
+    outputs: [g.output("Y", "float32", [m, n])],
+  });
   return g.build();
 }
 
 /** Y[m, n] = MatMulInteger(A u8 with zero point 128, B s8 constant) as i32. */
 export function matmulIntegerGraph(m, k, n, bInt8) {
   const g = new GraphBuilder("matmul_integer");
-  g.node("MatMulInteger", [g.input("A", "uint8", [m, k]), g.constant("int8", [k, n], bInt8), g.constant("uint8", [], new Uint8Array([128]))], {
-    outputs: [g.output("Y", "int32", [m, n])],
-  });
+  g.node(
+    "MatMulInteger",
+    [g.input("A", "uint8", [m, k]), g.constant("int8", [k, n], bInt8), g.constant("uint8", [], new Uint8Array([128]))],
+    {
+      outputs: [g.output("Y", "int32", [m, n])],
+    },
+  );
   return g.build();
 }
 
@@ -22,7 +28,9 @@ export function attentionMatMulSoftmaxGraph(seq, heads, headDim) {
   const g = new GraphBuilder("attention_mms");
   const hd = heads * headDim;
   const split = (x, perm) =>
-    g.node("Transpose", [g.node("Reshape", [x, g.int64s([1, seq, heads, headDim])])], { attributes: { perm: { ints: perm } } });
+    g.node("Transpose", [g.node("Reshape", [x, g.int64s([1, seq, heads, headDim])])], {
+      attributes: { perm: { ints: perm } },
+    });
   const q = split(g.input("Q", "float32", [1, seq, hd]), [0, 2, 1, 3]);
   const kt = split(g.input("K", "float32", [1, seq, hd]), [0, 2, 3, 1]);
   const v = split(g.input("V", "float32", [1, seq, hd]), [0, 2, 1, 3]);
@@ -37,10 +45,18 @@ export function attentionMatMulSoftmaxGraph(seq, heads, headDim) {
 export function multiHeadAttentionGraph(seq, heads, headDim) {
   const g = new GraphBuilder("attention_mha");
   const hd = heads * headDim;
-  g.node("MultiHeadAttention", [g.input("Q", "float32", [1, seq, hd]), g.input("K", "float32", [1, seq, hd]), g.input("V", "float32", [1, seq, hd])], {
-    domain: "com.microsoft",
-    attributes: { num_heads: { int: heads } },
-    outputs: [g.output("Y", "float32", [1, seq, hd])],
-  });
+  g.node(
+    "MultiHeadAttention",
+    [
+      g.input("Q", "float32", [1, seq, hd]),
+      g.input("K", "float32", [1, seq, hd]),
+      g.input("V", "float32", [1, seq, hd]),
+    ],
+    {
+      domain: "com.microsoft",
+      attributes: { num_heads: { int: heads } },
+      outputs: [g.output("Y", "float32", [1, seq, hd])],
+    },
+  );
   return g.build({ extraOpsets: { "com.microsoft": 1 } });
 }

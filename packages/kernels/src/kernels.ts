@@ -63,7 +63,7 @@ export interface Kernels {
   l2Normalize(x: Float32Array, options: { rows: number; dim: number; eps?: number }): Float32Array;
   cosineSimilarity(queries: Float32Array, corpus: Float32Array, options: { dim: number; eps?: number }): Float32Array;
   topK(scores: Float32Array, k: number, options: { rows: number }): TopKResult;
-  /** Benchmark probe: runs `iterations` x 64 flops of independent f32x4 mul+add chains. */
+  /** Benchmark probe: runs `iterations` x 112 flops of independent f32x4 mul+add chains (14 chains). */
   peakProbe(iterations: number): number;
 }
 

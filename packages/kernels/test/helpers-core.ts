@@ -20,4 +20,3 @@ export function randomF32(random: () => number, length: number, scale = 1): Floa
 export function randomInt(random: () => number, lo: number, hi: number): number {
   return lo + Math.floor(random() * (hi - lo + 1));
 }
-

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadKernels } from "../src/node.ts";
+import { loadKernels, supportsRelaxedSimd } from "../src/node.ts";
 import { referenceGemm } from "../src/reference/gemm.ts";
 import { expectClose, randomF32, rng } from "./helpers.ts";
 
@@ -43,7 +43,21 @@ describe("arena", () => {
     expect(kernels.gemm(new Float32Array(16).fill(1), packed, { m: 1 })).toEqual(new Float32Array(16));
   });
 
-  it("reports the plain SIMD flavour on Node 20 (relaxed SIMD disabled in this V8)", () => {
-    expect(loadKernels().flavour).toBe("simd");
+  it("picks relaxed SIMD exactly when the engine validates it, plain SIMD otherwise", () => {
+    expect(loadKernels().flavour).toBe(supportsRelaxedSimd() ? "relaxed-simd" : "simd");
+    expect(loadKernels({ forceFlavour: "simd" }).flavour).toBe("simd");
+  });
+});
+
+describe("flavour selection", () => {
+  it("the relaxed-SIMD probe matches the engine's support (off by default in Node 20)", () => {
+    const flagged = process.execArgv.includes("--experimental-wasm-relaxed-simd");
+    if (Number(process.versions.node.split(".")[0]) === 20) expect(supportsRelaxedSimd()).toBe(flagged);
+  });
+
+  it("runs the flavour this test project is configured for", () => {
+    const expected = process.env.KERNELS_EXPECT_FLAVOUR;
+    if (expected) expect(loadKernels().flavour).toBe(expected);
+    else throw new Error("KERNELS_EXPECT_FLAVOUR not set by vitest.config.ts");
   });
 });

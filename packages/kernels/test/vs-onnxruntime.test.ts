@@ -17,7 +17,10 @@ function geluErfNodes(g: GraphBuilder, x: string): string {
 /** x/2·(1+tanh(√(2/π)(x+0.044715x³))) as plain ONNX ops. */
 function geluTanhNodes(g: GraphBuilder, x: string): string {
   const cube = g.node("Mul", [g.node("Mul", [x, x]), x]);
-  const inner = g.node("Mul", [g.node("Add", [x, g.node("Mul", [cube, g.scalar(0.044715)])]), g.scalar(Math.sqrt(2 / Math.PI))]);
+  const inner = g.node("Mul", [
+    g.node("Add", [x, g.node("Mul", [cube, g.scalar(0.044715)])]),
+    g.scalar(Math.sqrt(2 / Math.PI)),
+  ]);
   const tanh = g.node("Tanh", [inner]);
   return g.node("Mul", [g.node("Mul", [x, g.node("Add", [tanh, g.scalar(1)])]), g.scalar(0.5)]);
 }
@@ -29,7 +32,9 @@ describe("f32 gemm vs onnxruntime", () => {
     const a = randomF32(random, m * k);
     const b = randomF32(random, k * n);
     const g = new GraphBuilder();
-    g.node("MatMul", [g.input("A", "float32", [m, k]), g.constant("float32", [k, n], b)], { outputs: [g.output("Y", "float32", [m, n])] });
+    g.node("MatMul", [g.input("A", "float32", [m, k]), g.constant("float32", [k, n], b)], {
+      outputs: [g.output("Y", "float32", [m, n])],
+    });
     const { Y } = await runOnnx(g.build(), { A: f32(a, [m, k]) });
     expectClose(kernels.gemm(a, kernels.packMatrix(b, { k, n }), { m }), Y.data as Float32Array);
   });
@@ -42,10 +47,21 @@ describe("f32 gemm vs onnxruntime", () => {
     const bias = randomF32(random, n);
     const residual = randomF32(random, m * n);
     const g = new GraphBuilder();
-    const y = g.node("Gemm", [g.input("A", "float32", [m, k]), g.constant("float32", [n, k], w), g.constant("float32", [n], bias)], { attributes: { transB: { int: 1 } } });
-    g.node("Add", [geluErfNodes(g, y), g.input("R", "float32", [m, n])], { outputs: [g.output("Y", "float32", [m, n])] });
+    const y = g.node(
+      "Gemm",
+      [g.input("A", "float32", [m, k]), g.constant("float32", [n, k], w), g.constant("float32", [n], bias)],
+      { attributes: { transB: { int: 1 } } },
+    );
+    g.node("Add", [geluErfNodes(g, y), g.input("R", "float32", [m, n])], {
+      outputs: [g.output("Y", "float32", [m, n])],
+    });
     const { Y } = await runOnnx(g.build(), { A: f32(a, [m, k]), R: f32(residual, [m, n]) });
-    const got = kernels.gemm(a, kernels.packMatrix(w, { k, n, transposed: true }), { m, bias, activation: "gelu", residual });
+    const got = kernels.gemm(a, kernels.packMatrix(w, { k, n, transposed: true }), {
+      m,
+      bias,
+      activation: "gelu",
+      residual,
+    });
     expectClose(got, Y.data as Float32Array);
   });
 
@@ -56,10 +72,16 @@ describe("f32 gemm vs onnxruntime", () => {
     const b = randomF32(random, k * n);
     const bias = randomF32(random, n);
     const g = new GraphBuilder();
-    const y = g.node("Add", [g.node("MatMul", [g.input("A", "float32", [m, k]), g.constant("float32", [k, n], b)]), g.constant("float32", [n], bias)]);
+    const y = g.node("Add", [
+      g.node("MatMul", [g.input("A", "float32", [m, k]), g.constant("float32", [k, n], b)]),
+      g.constant("float32", [n], bias),
+    ]);
     g.node("Identity", [geluTanhNodes(g, y)], { outputs: [g.output("Y", "float32", [m, n])] });
     const { Y } = await runOnnx(g.build(), { A: f32(a, [m, k]) });
-    expectClose(kernels.gemm(a, kernels.packMatrix(b, { k, n }), { m, bias, activation: "gelu_tanh" }), Y.data as Float32Array);
+    expectClose(
+      kernels.gemm(a, kernels.packMatrix(b, { k, n }), { m, bias, activation: "gelu_tanh" }),
+      Y.data as Float32Array,
+    );
   });
 });
 
@@ -76,22 +98,49 @@ describe("int8 gemm vs onnxruntime MatMulInteger", () => {
     // ORT takes u8 activations: shift the symmetric int8 values by a zero point of 128.
     const au8 = Uint8Array.from(qa.values, (v) => v + 128);
     const g = new GraphBuilder();
-    g.node("MatMulInteger", [g.input("A", "uint8", [m, k]), g.constant("int8", [k, n], qw.values), g.constant("uint8", [], new Uint8Array([128]))], {
-      outputs: [g.output("Y", "int32", [m, n])],
-    });
+    g.node(
+      "MatMulInteger",
+      [
+        g.input("A", "uint8", [m, k]),
+        g.constant("int8", [k, n], qw.values),
+        g.constant("uint8", [], new Uint8Array([128])),
+      ],
+      {
+        outputs: [g.output("Y", "int32", [m, n])],
+      },
+    );
     const { Y } = await runOnnx(g.build(), { A: { type: "uint8", data: au8, dims: [m, k] } });
     const ortAcc = Y.data as Int32Array;
     expect(kernels.int8GemmAccumulators(a, packed, { m })).toEqual(ortAcc);
-    expect(kernels.int8Gemm(a, packed, { m, bias })).toEqual(referenceDequantize(ortAcc, qa.scales, qw.scales, m, n, bias));
+    expect(kernels.int8Gemm(a, packed, { m, bias })).toEqual(
+      referenceDequantize(ortAcc, qa.scales, qw.scales, m, n, bias),
+    );
   });
 });
 
 describe("attention vs onnxruntime MatMul–Softmax–MatMul", () => {
-  async function ortAttention(q: Float32Array, k: Float32Array, v: Float32Array, o: { batch: number; qLen: number; kLen: number; heads: number; headDim: number; mask?: Uint8Array; bias?: Float32Array; causal?: boolean }) {
+  async function ortAttention(
+    q: Float32Array,
+    k: Float32Array,
+    v: Float32Array,
+    o: {
+      batch: number;
+      qLen: number;
+      kLen: number;
+      heads: number;
+      headDim: number;
+      mask?: Uint8Array;
+      bias?: Float32Array;
+      causal?: boolean;
+    },
+  ) {
     const { batch, qLen, kLen, heads, headDim } = o;
     const hd = heads * headDim;
     const g = new GraphBuilder();
-    const split = (x: string, len: number, perm: number[]) => g.node("Transpose", [g.node("Reshape", [x, g.int64s([batch, len, heads, headDim])])], { attributes: { perm: { ints: perm } } });
+    const split = (x: string, len: number, perm: number[]) =>
+      g.node("Transpose", [g.node("Reshape", [x, g.int64s([batch, len, heads, headDim])])], {
+        attributes: { perm: { ints: perm } },
+      });
     const qh = split(g.input("Q", "float32", [batch, qLen, hd]), qLen, [0, 2, 1, 3]);
     const kt = split(g.input("K", "float32", [batch, kLen, hd]), kLen, [0, 2, 3, 1]);
     const vh = split(g.input("V", "float32", [batch, kLen, hd]), kLen, [0, 2, 1, 3]);
@@ -101,13 +150,21 @@ describe("attention vs onnxruntime MatMul–Softmax–MatMul", () => {
     for (let b = 0; b < batch; b++)
       for (let i = 0; i < qLen; i++)
         for (let j = 0; j < kLen; j++)
-          if ((o.mask && o.mask[b * kLen + j] === 0) || (o.causal && j > i)) additive[(b * qLen + i) * kLen + j] = -Infinity;
+          if ((o.mask && o.mask[b * kLen + j] === 0) || (o.causal && j > i))
+            additive[(b * qLen + i) * kLen + j] = -Infinity;
     scores = g.node("Add", [scores, g.constant("float32", [batch, 1, qLen, kLen], additive)]);
     if (o.bias) scores = g.node("Add", [scores, g.constant("float32", [heads, qLen, kLen], o.bias)]);
-    const probs = g.node("Softmax", [scores], { attributes: { axis: { int: -1 } }, outputs: [g.output("P", "float32", [batch, heads, qLen, kLen])] });
+    const probs = g.node("Softmax", [scores], {
+      attributes: { axis: { int: -1 } },
+      outputs: [g.output("P", "float32", [batch, heads, qLen, kLen])],
+    });
     const ctx = g.node("Transpose", [g.node("MatMul", [probs, vh])], { attributes: { perm: { ints: [0, 2, 1, 3] } } });
     g.node("Reshape", [ctx, g.int64s([batch, qLen, hd])], { outputs: [g.output("Y", "float32", [batch, qLen, hd])] });
-    const r = await runOnnx(g.build(), { Q: f32(q, [batch, qLen, hd]), K: f32(k, [batch, kLen, hd]), V: f32(v, [batch, kLen, hd]) });
+    const r = await runOnnx(g.build(), {
+      Q: f32(q, [batch, qLen, hd]),
+      K: f32(k, [batch, kLen, hd]),
+      V: f32(v, [batch, kLen, hd]),
+    });
     return { output: r.Y.data as Float32Array, probabilities: r.P.data as Float32Array };
   }
 
@@ -122,10 +179,22 @@ describe("attention vs onnxruntime MatMul–Softmax–MatMul", () => {
     const q = randomF32(random, batch * qLen * hd, 2);
     const k = randomF32(random, batch * kLen * hd, 2);
     const v = randomF32(random, batch * kLen * hd);
-    const mask = masked ? new Uint8Array(batch * kLen).map((_, i) => (i % kLen < kLen - 3 * (1 + Math.floor(i / kLen)) ? 1 : 0)) : undefined;
+    const mask = masked
+      ? new Uint8Array(batch * kLen).map((_, i) => (i % kLen < kLen - 3 * (1 + Math.floor(i / kLen)) ? 1 : 0))
+      : undefined;
     const bias = withBias ? randomF32(random, heads * qLen * kLen, 2) : undefined;
     const want = await ortAttention(q, k, v, { batch, qLen, kLen, heads, headDim, mask, bias, causal });
-    const got = kernels.attention(q, k, v, { batch, qLen, kLen, heads, headDim, keyPaddingMask: mask, bias, causal, returnProbabilities: true });
+    const got = kernels.attention(q, k, v, {
+      batch,
+      qLen,
+      kLen,
+      heads,
+      headDim,
+      keyPaddingMask: mask,
+      bias,
+      causal,
+      returnProbabilities: true,
+    });
     expectClose(got.output, want.output);
     expectClose(got.probabilities ?? [], want.probabilities);
   });
@@ -179,7 +248,10 @@ describe("embeddings, pooling and similarity vs onnxruntime", () => {
     const types = new Int32Array(batch * seq).map((_, i) => i % 2);
     const g = new GraphBuilder();
     const w = g.node("Gather", [g.constant("float32", [vocab, dim], word), g.input("ids", "int64", [batch, seq])]);
-    const p = g.node("Gather", [g.constant("float32", [maxPos, dim], position), g.int64s(Array.from({ length: seq }, (_, i) => i))]);
+    const p = g.node("Gather", [
+      g.constant("float32", [maxPos, dim], position),
+      g.int64s(Array.from({ length: seq }, (_, i) => i)),
+    ]);
     const t = g.node("Gather", [g.constant("float32", [2, dim], tokenType), g.input("types", "int64", [batch, seq])]);
     g.node("Add", [g.node("Add", [w, p]), t], { outputs: [g.output("Y", "float32", [batch, seq, dim])] });
     const { Y } = await runOnnx(g.build(), {
@@ -198,13 +270,27 @@ describe("embeddings, pooling and similarity vs onnxruntime", () => {
     const g = new GraphBuilder();
     const H = g.input("H", "float32", [batch, seq, dim]);
     const M = g.input("M", "float32", [batch, seq, 1]);
-    const summed = g.node("ReduceSum", [g.node("Mul", [H, M]), g.int64s([1])], { attributes: { keepdims: { int: 0 } } });
+    const summed = g.node("ReduceSum", [g.node("Mul", [H, M]), g.int64s([1])], {
+      attributes: { keepdims: { int: 0 } },
+    });
     const count = g.node("ReduceSum", [M, g.int64s([1])], { attributes: { keepdims: { int: 0 } } });
     g.node("Div", [summed, count], { outputs: [g.output("MEAN", "float32", [batch, dim])] });
-    g.node("ReduceMean", [H], { attributes: { axes: { ints: [1] }, keepdims: { int: 0 } }, outputs: [g.output("AVG", "float32", [batch, dim])] });
-    g.node("ReduceMax", [H], { attributes: { axes: { ints: [1] }, keepdims: { int: 0 } }, outputs: [g.output("MAX", "float32", [batch, dim])] });
-    g.node("Gather", [H, g.constant("int64", [], new BigInt64Array([0n]))], { attributes: { axis: { int: 1 } }, outputs: [g.output("CLS", "float32", [batch, dim])] });
-    const out = await runOnnx(g.build({ opset: 17 }), { H: f32(hidden, [batch, seq, dim]), M: f32(mask, [batch, seq, 1]) });
+    g.node("ReduceMean", [H], {
+      attributes: { axes: { ints: [1] }, keepdims: { int: 0 } },
+      outputs: [g.output("AVG", "float32", [batch, dim])],
+    });
+    g.node("ReduceMax", [H], {
+      attributes: { axes: { ints: [1] }, keepdims: { int: 0 } },
+      outputs: [g.output("MAX", "float32", [batch, dim])],
+    });
+    g.node("Gather", [H, g.constant("int64", [], new BigInt64Array([0n]))], {
+      attributes: { axis: { int: 1 } },
+      outputs: [g.output("CLS", "float32", [batch, dim])],
+    });
+    const out = await runOnnx(g.build({ opset: 17 }), {
+      H: f32(hidden, [batch, seq, dim]),
+      M: f32(mask, [batch, seq, 1]),
+    });
     const maskU8 = Uint8Array.from(mask);
     expectClose(kernels.pool(hidden, "mean", { batch, seq, dim, mask: maskU8 }), out.MEAN.data as Float32Array);
     expectClose(kernels.pool(hidden, "mean", { batch, seq, dim }), out.AVG.data as Float32Array);
@@ -219,9 +305,16 @@ describe("embeddings, pooling and similarity vs onnxruntime", () => {
     const b = randomF32(random, n * dim);
     const g = new GraphBuilder();
     const A = g.input("A", "float32", [q, dim]);
-    const an = g.node("LpNormalization", [A], { attributes: { p: { int: 2 }, axis: { int: -1 } }, outputs: [g.output("AN", "float32", [q, dim])] });
-    const bn = g.node("LpNormalization", [g.constant("float32", [n, dim], b)], { attributes: { p: { int: 2 }, axis: { int: -1 } } });
-    const sims = g.node("MatMul", [an, g.node("Transpose", [bn], { attributes: { perm: { ints: [1, 0] } } })], { outputs: [g.output("S", "float32", [q, n])] });
+    const an = g.node("LpNormalization", [A], {
+      attributes: { p: { int: 2 }, axis: { int: -1 } },
+      outputs: [g.output("AN", "float32", [q, dim])],
+    });
+    const bn = g.node("LpNormalization", [g.constant("float32", [n, dim], b)], {
+      attributes: { p: { int: 2 }, axis: { int: -1 } },
+    });
+    const sims = g.node("MatMul", [an, g.node("Transpose", [bn], { attributes: { perm: { ints: [1, 0] } } })], {
+      outputs: [g.output("S", "float32", [q, n])],
+    });
     g.node("TopK", [sims, g.int64s([topk])], {
       attributes: { axis: { int: -1 }, largest: { int: 1 }, sorted: { int: 1 } },
       outputs: [g.output("TV", "float32", [q, topk]), g.output("TI", "int64", [q, topk])],

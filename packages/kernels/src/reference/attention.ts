@@ -19,7 +19,7 @@ export function referenceAttention(
       for (let i = 0; i < qLen; i++) {
         let max = -Infinity;
         for (let j = 0; j < kLen; j++) {
-          const visible = (!keyPaddingMask || keyPaddingMask[b * kLen + j] !== 0) && !(causal && j > i);
+          const visible = keyPaddingMask?.[b * kLen + j] !== 0 && !(causal && j > i);
           let s = -Infinity;
           if (visible) {
             s = 0;

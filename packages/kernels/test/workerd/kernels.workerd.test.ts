@@ -3,8 +3,8 @@
 // from bytes at runtime).
 import { describe, expect, inject, it } from "vitest";
 import simdModule from "../../dist/kernels.simd.wasm";
-import { createKernels, loadKernels, supportsRelaxedSimd } from "../../src/workers.ts";
 import { referenceGemm } from "../../src/reference/gemm.ts";
+import { createKernels, loadKernels, supportsRelaxedSimd } from "../../src/workers.ts";
 import { expectClose, randomF32, rng } from "../helpers.ts";
 import { runScenarios } from "./scenarios.ts";
 

@@ -22,17 +22,26 @@ export function runScenarios(kernels: Kernels): ScenarioResults {
   const kk = randomF32(random, batch * seq * hd, 2);
   const v = randomF32(random, batch * seq * hd);
   const keyPaddingMask = new Uint8Array(batch * seq).fill(1).fill(0, seq + 15);
-  out.attention = Array.from(kernels.attention(q, kk, v, { batch, qLen: seq, heads, headDim, keyPaddingMask, causal: true }).output);
+  out.attention = Array.from(
+    kernels.attention(q, kk, v, { batch, qLen: seq, heads, headDim, keyPaddingMask, causal: true }).output,
+  );
   const gamma = randomF32(random, hd);
   const beta = randomF32(random, hd);
   out.layerNorm = Array.from(kernels.layerNorm(q, gamma, beta, { rows: batch * seq, residual: v }));
   out.geluTanh = Array.from(kernels.gelu(v, "tanh"));
   out.softmax = Array.from(kernels.softmax(q, { rows: batch * seq, cols: hd }));
   out.meanPool = Array.from(kernels.pool(v, "mean", { batch, seq, dim: hd, mask: keyPaddingMask }));
-  const tables = kernels.uploadEmbeddings({ dim: hd, word: randomF32(random, 50 * hd), position: randomF32(random, seq * hd) });
+  const tables = kernels.uploadEmbeddings({
+    dim: hd,
+    word: randomF32(random, 50 * hd),
+    position: randomF32(random, seq * hd),
+  });
   const ids = new Int32Array(batch * seq).map((_, i) => (i * 7) % 50);
   out.embed = Array.from(kernels.embed(tables, ids, { batch, seq }));
-  const normalized = kernels.l2Normalize(out.meanPool.length ? Float32Array.from(out.meanPool) : new Float32Array(0), { rows: batch, dim: hd });
+  const normalized = kernels.l2Normalize(out.meanPool.length ? Float32Array.from(out.meanPool) : new Float32Array(0), {
+    rows: batch,
+    dim: hd,
+  });
   out.l2Normalize = Array.from(normalized);
   const scores = kernels.cosineSimilarity(q.subarray(0, 3 * hd), kk, { dim: hd });
   out.cosine = Array.from(scores);
