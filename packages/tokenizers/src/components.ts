@@ -22,6 +22,12 @@ export interface ModelOutput {
   tokens: string[];
   starts: number[];
   ends: number[];
+  /**
+   * Set by BPE when Rust's cumulative byte offsets no longer follow the text (dropped
+   * unknown chars, byte fallback of a prefixed/suffixed piece): starts/ends are then Rust's
+   * UTF-8 byte offsets in the piece, converted the way Rust converts them.
+   */
+  byteOffsets?: boolean;
 }
 
 export interface Model {

@@ -100,22 +100,25 @@ export class RawEncoding {
     return e;
   }
 
-  /** Rust `merge_with`, including the cross product of overflowing parts. */
+  /**
+   * Rust `merge_with`, including the cross product of overflowing parts. `pair` is only
+   * read (its arrays are copied), so it needs no defensive clone.
+   */
   mergeWith(pair: RawEncoding, growingOffsets: boolean): void {
     const overflowings: RawEncoding[] = [];
     for (const selfO of this.overflowing) {
       const a = selfO.clone();
-      a.mergeWith(pair.clone(), growingOffsets);
+      a.mergeWith(pair, growingOffsets);
       overflowings.push(a);
       for (const otherO of pair.overflowing) {
         const b = selfO.clone();
-        b.mergeWith(otherO.clone(), growingOffsets);
+        b.mergeWith(otherO, growingOffsets);
         overflowings.push(b);
       }
     }
     for (const otherO of pair.overflowing) {
-      const c = this.cloneShallowOverflow();
-      c.mergeWith(otherO.clone(), growingOffsets);
+      const c = this.clone();
+      c.mergeWith(otherO, growingOffsets);
       overflowings.push(c);
     }
     const originalLen = this.length;
@@ -138,11 +141,6 @@ export class RawEncoding {
     push(this.attentionMask, pair.attentionMask);
     push(this.sources, pair.sources);
     this.overflowing = overflowings;
-  }
-
-  /** Clone including overflowing (Rust clones `self` whole before merging). */
-  private cloneShallowOverflow(): RawEncoding {
-    return this.clone();
   }
 
   static merge(encodings: RawEncoding[], growingOffsets: boolean): RawEncoding {

@@ -84,7 +84,8 @@ export function toPublic(raw: RawEncoding, maps: (Int32Array | null)[] | null): 
   for (let i = 0; i < raw.length; i++) {
     const src = raw.sources[i];
     const map = maps && src >= 0 ? maps[src] : null;
-    offsets[i] = map ? [map[raw.starts[i]], map[raw.ends[i]]] : [raw.starts[i], raw.ends[i]];
+    // Offsets beyond the text only come from Rust's byte-offset quirk; they are kept as is.
+    offsets[i] = map ? [map[raw.starts[i]] ?? raw.starts[i], map[raw.ends[i]] ?? raw.ends[i]] : [raw.starts[i], raw.ends[i]];
   }
   return new Encoding(
     raw.ids,

@@ -279,20 +279,29 @@ export class Tokenizer {
     const toCp = utf16ToCodePoint(text);
     const out = this.modelOutput;
     let word = 0;
+    let bytes: RustByteOffsets | null = null;
     const emit = (ns: NormalizedString, added: number) => {
       out.ids.length = out.tokens.length = out.starts.length = out.ends.length = 0;
+      out.byteOffsets = false;
       if (added >= 0) {
         out.ids.push(added);
         out.tokens.push(ns.normalized);
         out.starts.push(0);
         out.ends.push(ns.length);
       } else this.model.tokenize(ns.normalized, out);
+      if (out.byteOffsets) bytes ??= new RustByteOffsets(text);
       for (let k = 0; k < out.ids.length; k++) {
-        const [s, e] = ns.originalRange(out.starts[k], out.ends[k]);
+        if (out.byteOffsets) {
+          const [s, e] = bytes!.convert(ns, out.starts[k], out.ends[k], toCp);
+          enc.starts.push(s);
+          enc.ends.push(e);
+        } else {
+          const [s, e] = ns.originalRange(out.starts[k], out.ends[k]);
+          enc.starts.push(toCp ? toCp[s] : s);
+          enc.ends.push(toCp ? toCp[e] : e);
+        }
         enc.ids.push(out.ids[k]);
         enc.tokens.push(out.tokens[k]);
-        enc.starts.push(toCp ? toCp[s] : s);
-        enc.ends.push(toCp ? toCp[e] : e);
         enc.words.push(word);
         enc.typeIds.push(typeId);
         enc.specialTokensMask.push(0);
@@ -312,6 +321,67 @@ export class Tokenizer {
       for (const p of parts) emit(p, -1);
     }
     return enc;
+  }
+}
+
+/**
+ * Rust's handling of model offsets given in UTF-8 bytes of a piece: in range, they map
+ * through the alignments; out of range, Rust keeps the raw relative numbers and reads them
+ * as byte offsets of the whole input (a quirk we reproduce for exactness).
+ */
+class RustByteOffsets {
+  /** UTF-8 byte offset of each UTF-16 unit offset of the input. */
+  private readonly byteOfUnit: Int32Array;
+  /** Char index of each byte of the input. */
+  private readonly charOfByte: Int32Array;
+
+  constructor(text: string) {
+    this.byteOfUnit = new Int32Array(text.length + 1);
+    const chars: number[] = [];
+    let b = 0;
+    let ci = 0;
+    for (let i = 0; i < text.length; ) {
+      const cp = text.codePointAt(i)!;
+      const units = cp >= 0x10000 ? 2 : 1;
+      const len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      this.byteOfUnit[i] = b;
+      if (units === 2) this.byteOfUnit[i + 1] = b;
+      for (let k = 0; k < len; k++) chars.push(ci);
+      b += len;
+      ci++;
+      i += units;
+    }
+    this.byteOfUnit[text.length] = b;
+    this.charOfByte = Int32Array.from(chars);
+  }
+
+  /** Rust `BytesToCharOffsetConverter::convert`, falling back to the raw offsets. */
+  private toChars(a: number, b: number): [number, number] {
+    const map = this.charOfByte;
+    if (a < 0 || a >= map.length) return [a, b];
+    const start = map[a];
+    if (b >= 0 && b < map.length) return [start, map[b]];
+    const last = b - 1 >= 0 && b - 1 < map.length ? map[b - 1] : start + 1;
+    return [start, last + 1];
+  }
+
+  convert(ns: NormalizedString, bs: number, be: number, toCp: Int32Array | null): [number, number] {
+    const p = ns.normalized;
+    const unitOfByte: number[] = [];
+    for (let i = 0; i < p.length; ) {
+      const cp = p.codePointAt(i)!;
+      const len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      for (let k = 0; k < len; k++) unitOfByte.push(i);
+      i += cp >= 0x10000 ? 2 : 1;
+    }
+    if (bs === be) {
+      const base = this.byteOfUnit[ns.originalStart];
+      return this.toChars(base + bs, base + be);
+    }
+    if (bs > be || be > unitOfByte.length) return this.toChars(bs, be);
+    const s = ns.alignStart[unitOfByte[bs]];
+    const e = ns.alignEnd[unitOfByte[be - 1]];
+    return toCp ? [toCp[s], toCp[e]] : [s, e];
   }
 }
 

@@ -11,8 +11,14 @@ export interface BpeOptions {
   ignoreMerges: boolean;
 }
 
-/** A merged word: flat [id, start, end] triples (UTF-16 units of the word). */
-type Word = Int32Array;
+/**
+ * A merged word: flat [id, start, end] triples, in UTF-16 units of the word, or in Rust's
+ * cumulative UTF-8 byte offsets when `bytes` is set (see ModelOutput.byteOffsets).
+ */
+interface Word {
+  data: Int32Array;
+  bytes: boolean;
+}
 
 const HEX = "0123456789ABCDEF";
 const RANK_SCALE = 2 ** 30;
@@ -32,9 +38,12 @@ export class BpeModel implements Model {
   private symId = new Int32Array(256);
   private symStart = new Int32Array(256);
   private symEnd = new Int32Array(256);
+  /** Rust's symbol lengths in UTF-8 bytes (only used for the byte-offset quirk path). */
+  private symBytes = new Int32Array(256);
   private symPrev = new Int32Array(256);
   private symNext = new Int32Array(256);
   private heap = new Float64Array(256);
+  private readonly maxSymbolsPerUnit: number;
 
   constructor(
     private readonly v: Vocab,
@@ -42,6 +51,9 @@ export class BpeModel implements Model {
     private readonly opts: BpeOptions,
     path: string,
   ) {
+    const enc = new TextEncoder();
+    this.maxSymbolsPerUnit =
+      4 + enc.encode(opts.continuingSubwordPrefix ?? "").length + enc.encode(opts.endOfWordSuffix ?? "").length;
     let maxId = 0;
     for (const id of v.byToken.values()) if (id > maxId) maxId = id;
     this.idSpace = maxId + 1;
@@ -95,13 +107,15 @@ export class BpeModel implements Model {
       this.cache.set(word, w);
     }
     const byId = this.v.byId;
-    for (let k = 0; k < w.length; k += 3) {
-      const id = w[k];
+    const data = w.data;
+    for (let k = 0; k < data.length; k += 3) {
+      const id = data[k];
       out.ids.push(id);
       out.tokens.push(byId[id]!);
-      out.starts.push(w[k + 1]);
-      out.ends.push(w[k + 2]);
+      out.starts.push(data[k + 1]);
+      out.ends.push(data[k + 2]);
     }
+    if (w.bytes) out.byteOffsets = true;
   }
 
   private ensureCapacity(n: number): void {
@@ -111,9 +125,11 @@ export class BpeModel implements Model {
     this.symId = new Int32Array(size);
     this.symStart = new Int32Array(size);
     this.symEnd = new Int32Array(size);
+    this.symBytes = new Int32Array(size);
     this.symPrev = new Int32Array(size);
     this.symNext = new Int32Array(size);
-    this.heap = new Float64Array(size * 2);
+    // Initial pairs plus at most two new pairs per merge.
+    this.heap = new Float64Array(size * 3 + 8);
   }
 
   private initialId(piece: string, isFirst: boolean, isLast: boolean): number | undefined {
@@ -142,32 +158,41 @@ export class BpeModel implements Model {
   }
 
   private mergeWord(word: string): Word {
-    this.ensureCapacity(word.length * 4 + 4);
-    const { symId, symStart, symEnd } = this;
+    // Worst case: byte fallback of every char with its prefix and suffix.
+    this.ensureCapacity(word.length * this.maxSymbolsPerUnit + 4);
+    const { symId, symStart, symEnd, symBytes } = this;
     let n = 0;
     let unkStart = -1;
     let unkEnd = -1;
+    let unkBytes = 0;
+    // Rust's offsets are cumulative symbol byte lengths: they drift from the text when a
+    // char is dropped or when byte fallback encodes the prefixed/suffixed form.
+    let drift = false;
     const { byteFallback, fuseUnk, unkToken } = this.opts;
     for (let i = 0; i < word.length; ) {
       const c = word.charCodeAt(i);
       const len = c >= 0xd800 && c <= 0xdbff && i + 1 < word.length ? 2 : 1;
       const end = i + len;
       const piece = len === 1 ? word[i] : word.slice(i, end);
+      const byteLen = c < 0x80 ? 1 : c < 0x800 ? 2 : len === 2 ? 4 : 3;
       const id = this.initialId(piece, i === 0, end === word.length);
       if (id !== undefined) {
         if (unkStart >= 0) {
           symId[n] = this.unkId();
           symStart[n] = unkStart;
+          symBytes[n] = unkBytes;
           symEnd[n++] = unkEnd;
           unkStart = -1;
         }
         symId[n] = id;
         symStart[n] = i;
+        symBytes[n] = byteLen;
         symEnd[n++] = end;
       } else {
         let handled = false;
         if (byteFallback) {
-          const bytes = byteTokens(this.decorated(piece, i === 0, end === word.length));
+          const decorated = this.decorated(piece, i === 0, end === word.length);
+          const bytes = byteTokens(decorated);
           const ids: number[] = [];
           for (const b of bytes) {
             const bid = this.v.byToken.get(b);
@@ -179,22 +204,29 @@ export class BpeModel implements Model {
             for (const bid of ids) {
               symId[n] = bid;
               symStart[n] = i;
+              symBytes[n] = 1;
               symEnd[n++] = end;
             }
+            if (decorated !== piece) drift = true;
             handled = true;
           }
         }
-        if (!handled && unkToken !== null) {
-          if (unkStart >= 0 && fuseUnk) unkEnd = end;
-          else {
+        if (!handled) {
+          if (unkToken === null) drift = true;
+          else if (unkStart >= 0 && fuseUnk) {
+            unkEnd = end;
+            unkBytes += byteLen;
+          } else {
             if (unkStart >= 0) {
               symId[n] = this.unkId();
               symStart[n] = unkStart;
+              symBytes[n] = unkBytes;
               symEnd[n++] = unkEnd;
             }
             this.unkId();
             unkStart = i;
             unkEnd = end;
+            unkBytes = byteLen;
           }
         }
       }
@@ -203,17 +235,25 @@ export class BpeModel implements Model {
     if (unkStart >= 0) {
       symId[n] = this.unkId();
       symStart[n] = unkStart;
+      symBytes[n] = unkBytes;
       symEnd[n++] = unkEnd;
     }
     const count = this.mergeAll(n);
     const result = new Int32Array(count * 3);
     let k = 0;
+    let byteOffset = 0;
     for (let p = 0; p !== -1 && k < result.length; p = this.symNext[p]) {
       result[k++] = symId[p];
-      result[k++] = symStart[p];
-      result[k++] = symEnd[p];
+      if (drift) {
+        result[k++] = byteOffset;
+        byteOffset += symBytes[p];
+        result[k++] = byteOffset;
+      } else {
+        result[k++] = symStart[p];
+        result[k++] = symEnd[p];
+      }
     }
-    return result;
+    return { data: result, bytes: drift };
   }
 
   private decorated(piece: string, isFirst: boolean, isLast: boolean): string {
@@ -276,6 +316,7 @@ export class BpeModel implements Model {
       const current = merges.get(symId[pos] * idSpace + symId[next]);
       if (current === undefined || rankToNewId[current] !== newId) continue;
       symId[pos] = newId;
+      this.symBytes[pos] += this.symBytes[next];
       symEnd[pos] = symEnd[next];
       symEnd[next] = -1;
       const after = symNext[next];

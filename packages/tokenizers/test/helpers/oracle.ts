@@ -162,6 +162,13 @@ export async function compareAll(
     const actual = fromOurs(ours.encode(a, b, { ...options, offsets: "codepoint" }));
     const diff = firstDifference(expected, actual);
     if (diff) {
+      if (process.env.TOK_DEBUG && Array.isArray(diff.expected) && Array.isArray(diff.actual)) {
+        const ea = diff.expected as unknown[];
+        const aa = diff.actual as unknown[];
+        let k = 0;
+        while (k < ea.length && JSON.stringify(ea[k]) === JSON.stringify(aa[k])) k++;
+        console.log("first difference at", k, JSON.stringify(ea.slice(Math.max(0, k - 3), k + 5)), JSON.stringify(aa.slice(Math.max(0, k - 3), k + 5)), JSON.stringify(expected.tokens.slice(Math.max(0, k - 3), k + 5)), JSON.stringify(actual.tokens.slice(Math.max(0, k - 3), k + 5)));
+      }
       mismatches.push({ input, ...diff });
       continue;
     }
