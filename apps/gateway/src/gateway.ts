@@ -1,4 +1,4 @@
-import { createServiceApp, ProblemError, type ServerBindings, type ServerEnv } from "@edgeformers/server";
+import { createServiceApp, docsPage, ProblemError, type ServerBindings, type ServerEnv } from "@edgeformers/server";
 import type { Context, Hono } from "hono";
 import packageJson from "../package.json";
 import { isServiceName, SERVICES, type ServiceName, serviceForPath } from "./routes.js";
@@ -107,6 +107,30 @@ export function createGateway<Bindings extends ServerBindings>(
     }
     return c.json({ object: "list", data: [...seen.values()] });
   });
+
+  // One OpenAPI document for the public URL: the gateway's routes plus every worker's.
+  const openApi = async (c: Context<ServerEnv<Bindings>>) => {
+    const own = app.docs.document({ title: "edgeformers", version: packageJson.version });
+    const paths = { ...(own.paths as Record<string, unknown>) };
+    for (const service of SERVICES) {
+      const document = (await fetchJson(await callService(c, service, "/openapi.json"))) as {
+        paths?: Record<string, unknown>;
+      };
+      for (const [path, operations] of Object.entries(document.paths ?? {})) {
+        // Only paths the gateway forwards to this worker are reachable through it.
+        if (serviceForPath(path) === service) paths[path] = operations;
+      }
+    }
+    return { ...own, paths };
+  };
+  app.get("/openapi.json", async (c) => c.json(await openApi(c)));
+  app.get("/docs", async (c) => c.html(docsPage("edgeformers API", await openApi(c))));
+  const doc = (method: "get", path: string, summary: string) =>
+    app.docs.add({ method, path, summary, tags: ["gateway"], responses: { 200: { description: summary } } });
+  doc("get", "/health", "Health of the gateway and of every worker behind it (503 when one is not ok)");
+  doc("get", "/info", "Versions, mode and every worker's models");
+  doc("get", "/v1/models", "Every model of the deployment, OpenAI list shape");
+  doc("get", "/openapi.json", "This document, merged from every worker");
 
   // `/apps/<service>/<path>` reaches any route of one worker directly (its /health, /info, …).
   app.all("/apps/:service/*", (c) => {

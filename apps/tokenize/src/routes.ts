@@ -6,9 +6,10 @@ import {
   readLimits,
   readValidJson,
   type ServerEnv,
+  type ServiceApp,
 } from "@edgeformers/server";
 import type { EncodeOptions, Encoding, Offset, Tokenizer } from "@edgeformers/tokenizers";
-import type { Context, Hono } from "hono";
+import type { Context } from "hono";
 import type { TokenizeBindings } from "./index.js";
 import { utf16ToUtf8Offsets } from "./offsets.js";
 import { DecodeRequest, TeiDecodeRequest, TeiTokenizeRequest, TokenizeRequest } from "./schemas.js";
@@ -21,7 +22,7 @@ async function tokenizerFor(
   requested: string | undefined,
 ): Promise<{ name: string; tokenizer: Tokenizer }> {
   const model = resolveModel(parseModelConfig(c.env.MODEL_CONFIG), requested);
-  return { name: model.name, tokenizer: await getTokenizer(model, c.env) };
+  return { name: model.name, tokenizer: await getTokenizer(model, c.env, c.get("metrics")) };
 }
 
 function truncationOf(request: TokenizeRequest): EncodeOptions["truncation"] {
@@ -69,7 +70,8 @@ function tokenCount(encodings: readonly Encoding[]): number {
 }
 
 /** Registers the tokenize worker's task routes. */
-export function registerRoutes(app: Hono<ServerEnv<TokenizeBindings>>): void {
+export function registerRoutes(app: ServiceApp<TokenizeBindings>): void {
+  documentRoutes(app);
   app.post("/v1/tokenize", async (c) => {
     const request = await readValidJson(c, TokenizeRequest);
     if ((request.text === undefined) === (request.texts === undefined)) {
@@ -117,7 +119,9 @@ export function registerRoutes(app: Hono<ServerEnv<TokenizeBindings>>): void {
       if (request.return_overflowing_tokens)
         for (const window of encoding.overflowing) rows.push({ encoding: window, sample });
     });
-    checkTokens(tokenCount(rows.map((r) => r.encoding)), limits);
+    const tokens = tokenCount(rows.map((r) => r.encoding));
+    checkTokens(tokens, limits);
+    c.get("metrics").addTokens(name, tokens);
 
     const column = <T>(pick: (encoding: Encoding, sample: number) => T): T | T[] => {
       const values = rows.map(({ encoding, sample }) => pick(encoding, sample));
@@ -136,7 +140,7 @@ export function registerRoutes(app: Hono<ServerEnv<TokenizeBindings>>): void {
     if (request.return_word_ids) body.word_ids = column((e) => e.wordIds);
     if (request.return_sequence_ids) body.sequence_ids = column((e) => e.sequenceIds);
     if (request.return_overflowing_tokens) body.overflow_to_sample_mapping = rows.map((r) => r.sample);
-    body.usage = { tokens: tokenCount(rows.map((r) => r.encoding)) };
+    body.usage = { tokens };
     return c.json(body);
   });
 
@@ -168,9 +172,10 @@ export function registerRoutes(app: Hono<ServerEnv<TokenizeBindings>>): void {
     const texts = Array.isArray(request.inputs) ? request.inputs : [request.inputs];
     const limits = readLimits(c.env);
     checkInputs(texts, "inputs", limits);
-    const { tokenizer } = await tokenizerFor(c, request.model);
+    const { name, tokenizer } = await tokenizerFor(c, request.model);
     const encodings = tokenizer.encodeBatch(texts, { addSpecialTokens: request.add_special_tokens });
     checkTokens(tokenCount(encodings), limits);
+    c.get("metrics").addTokens(name, tokenCount(encodings));
     const encoder = new TextEncoder();
     const decoder = new TextDecoder();
     return c.json(
@@ -195,6 +200,44 @@ export function registerRoutes(app: Hono<ServerEnv<TokenizeBindings>>): void {
     const lists = Array.isArray(request.ids[0]) ? (request.ids as number[][]) : [request.ids as number[]];
     checkIds(lists, tokenizer);
     return c.json(lists.map((ids) => tokenizer.decode(ids, { skipSpecialTokens: request.skip_special_tokens })));
+  });
+}
+
+function documentRoutes(app: ServiceApp<TokenizeBindings>): void {
+  const tags = ["tokenize"];
+  app.docs.add({
+    method: "post",
+    path: "/v1/tokenize",
+    tags,
+    summary: "Tokenize text like Python's tokenizer(text, text_pair, ...)",
+    description:
+      "A string input gives flat lists; a list gives one row per input (overflow windows included when asked).",
+    body: TokenizeRequest,
+    responses: { 200: { description: "input_ids, tokens, masks, offsets and word ids, plus usage.tokens" } },
+  });
+  app.docs.add({
+    method: "post",
+    path: "/v1/decode",
+    tags,
+    summary: "Decode ids like Python's decode / batch_decode",
+    body: DecodeRequest,
+    responses: { 200: { description: "{ model, text } with text a string or a list" } },
+  });
+  app.docs.add({
+    method: "post",
+    path: "/tokenize",
+    tags: ["tei"],
+    summary: "Text Embeddings Inference: tokenize, with UTF-8 byte offsets",
+    body: TeiTokenizeRequest,
+    responses: { 200: { description: "[[{ id, text, special, start, stop }]]" } },
+  });
+  app.docs.add({
+    method: "post",
+    path: "/decode",
+    tags: ["tei"],
+    summary: "Text Embeddings Inference: decode",
+    body: TeiDecodeRequest,
+    responses: { 200: { description: "a list of strings" } },
   });
 }
 

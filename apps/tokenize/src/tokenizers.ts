@@ -1,4 +1,4 @@
-import { type ModelConfig, type ModelEntry, ProblemError } from "@edgeformers/server";
+import { type Metrics, type ModelConfig, type ModelEntry, ProblemError } from "@edgeformers/server";
 import { Tokenizer } from "@edgeformers/tokenizers";
 import { type ModelFileBindings, readModelText } from "./model-files.js";
 
@@ -33,7 +33,8 @@ export function resolveModel(catalogue: ModelConfig, requested: string | undefin
   return { name, entry };
 }
 
-async function load(model: ResolvedModel, env: ModelFileBindings): Promise<Tokenizer> {
+async function load(model: ResolvedModel, env: ModelFileBindings, metrics: Metrics): Promise<Tokenizer> {
+  const started = Date.now();
   const [json, config] = await Promise.all([
     readModelText(model.entry, "tokenizer.json", env),
     readModelText(model.entry, "tokenizer_config.json", env),
@@ -46,7 +47,9 @@ async function load(model: ResolvedModel, env: ModelFileBindings): Promise<Token
     });
   }
   try {
-    return Tokenizer.fromJSON(json, config === null ? undefined : JSON.parse(config));
+    const tokenizer = Tokenizer.fromJSON(json, config === null ? undefined : JSON.parse(config));
+    metrics.recordModelLoad(model.name, (Date.now() - started) / 1000);
+    return tokenizer;
   } catch (error) {
     throw new ProblemError({
       status: 503,
@@ -56,11 +59,11 @@ async function load(model: ResolvedModel, env: ModelFileBindings): Promise<Token
   }
 }
 
-export function getTokenizer(model: ResolvedModel, env: ModelFileBindings): Promise<Tokenizer> {
+export function getTokenizer(model: ResolvedModel, env: ModelFileBindings, metrics: Metrics): Promise<Tokenizer> {
   const key = `${model.name}\u0000${model.entry.source}`;
   let pending = loaded.get(key);
   if (!pending) {
-    pending = load(model, env);
+    pending = load(model, env, metrics);
     loaded.set(key, pending);
     pending.catch(() => loaded.delete(key));
   }

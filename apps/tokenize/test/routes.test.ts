@@ -237,3 +237,29 @@ describe("GET /v1/models", () => {
     });
   });
 });
+
+describe("observability of the tokenize routes", () => {
+  it("documents the task routes in /openapi.json from the same zod schemas", async () => {
+    const document = (await (await app.request("/openapi.json", {}, { ...env, MODEL_CONFIG })).json()) as {
+      paths: Record<
+        string,
+        { post?: { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } } }
+      >;
+    };
+    const body = document.paths["/v1/tokenize"]?.post?.requestBody?.content["application/json"]?.schema;
+    expect(Object.keys(body?.properties ?? {})).toEqual(
+      expect.arrayContaining(["text", "text_pair", "truncation", "stride"]),
+    );
+    expect(document.paths["/tokenize"]?.post).toBeDefined();
+  });
+
+  it("counts tokens and records the model load time in /metrics", async () => {
+    await post("/v1/tokenize", { model: "tiny", text: "hello world" });
+    const text = await (await app.request("/metrics", {}, { ...env, MODEL_CONFIG })).text();
+    const tokens = text
+      .split("\n")
+      .find((l) => l.startsWith('edgeformers_tokens_total{service="tokenize",model="tiny"}'));
+    expect(Number(tokens?.split(" ").pop())).toBeGreaterThanOrEqual(4);
+    expect(text).toMatch(/edgeformers_model_load_seconds\{service="tokenize",model="tiny"\} [\d.e-]+/);
+  });
+});

@@ -1,11 +1,14 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { cors } from "hono/cors";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
+import { routePath } from "hono/route";
 import { bearerAuth } from "./auth.js";
 import { bodyLimit, DEFAULT_MAX_BODY_BYTES } from "./body.js";
 import { methodNotAllowedResponse, problemErrorHandler, problemNotFound } from "./errors.js";
+import { Metrics } from "./metrics.js";
 import { parseModelConfig } from "./models.js";
+import { ApiDocs, docsPage } from "./openapi.js";
 
 /** Bindings every edgeformers worker understands. Apps extend this with their own. */
 export interface ServerBindings {
@@ -21,6 +24,8 @@ export interface ServerBindings {
 
 export interface ServerVariables {
   requestId: string;
+  /** This isolate's metrics, for handlers to count tokens and model loads. */
+  metrics: Metrics;
 }
 
 export type ServerEnv<Bindings extends ServerBindings = ServerBindings> = {
@@ -33,6 +38,22 @@ export interface ServiceInfo {
   version: string;
   /** Register the plain `GET /health` and `GET /info` (default true); the gateway adds its own. */
   builtinRoutes?: boolean;
+}
+
+/** The app plus what handlers register into: route docs and metrics. */
+export type ServiceApp<Bindings extends ServerBindings = ServerBindings> = Hono<ServerEnv<Bindings>> & {
+  docs: ApiDocs;
+  metrics: Metrics;
+};
+
+/**
+ * The pattern of the route that answered (a bounded label set), or "unmatched" when only
+ * middleware ran (a 404 for an unknown path). Read after `next()`, when Hono's route index
+ * points at the last handler it dispatched.
+ */
+function routeLabel(c: Context): string {
+  const path = routePath(c);
+  return path === "/*" ? "unmatched" : path;
 }
 
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
@@ -49,8 +70,10 @@ function allowedOrigins(setting: string | undefined): string | string[] {
  */
 export function createServiceApp<Bindings extends ServerBindings = ServerBindings>(
   info: ServiceInfo,
-): Hono<ServerEnv<Bindings>> {
-  const app = new Hono<ServerEnv<Bindings>>();
+): ServiceApp<Bindings> {
+  const metrics = new Metrics(info.name);
+  const docs = new ApiDocs();
+  const app = Object.assign(new Hono<ServerEnv<Bindings>>(), { docs, metrics });
 
   app.use(
     requestId({
@@ -63,7 +86,9 @@ export function createServiceApp<Bindings extends ServerBindings = ServerBinding
   );
   app.use(async (c, next) => {
     const started = Date.now();
+    c.set("metrics", metrics);
     await next();
+    metrics.observeRequest(routeLabel(c), c.req.method, c.res.status, (Date.now() - started) / 1000);
     // A response forwarded from another worker keeps the name of the worker that made it.
     if (!c.res.headers.has("x-edgeformers-service")) c.header("x-edgeformers-service", info.name);
     console.log(
@@ -95,7 +120,43 @@ export function createServiceApp<Bindings extends ServerBindings = ServerBinding
   app.onError(problemErrorHandler);
   app.notFound(problemNotFound);
 
+  app.get("/metrics", (c) =>
+    c.text(metrics.render(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }),
+  );
+  docs.add({
+    method: "get",
+    path: "/metrics",
+    summary: "Prometheus metrics of this isolate",
+    responses: { 200: { description: "Prometheus text format" } },
+  });
   if (info.builtinRoutes === false) return app;
+  const openApi = () => docs.document({ title: `edgeformers ${info.name}`, version: info.version });
+  app.get("/openapi.json", (c) => c.json(openApi()));
+  app.get("/docs", (c) => c.html(docsPage(`edgeformers ${info.name} API`, openApi())));
+  docs.add({
+    method: "get",
+    path: "/openapi.json",
+    summary: "This document",
+    responses: { 200: { description: "OpenAPI 3.1" } },
+  });
+  docs.add({
+    method: "get",
+    path: "/health",
+    summary: "Liveness: the worker answers",
+    responses: { 200: { description: "ok" } },
+  });
+  docs.add({
+    method: "get",
+    path: "/info",
+    summary: "Name, version and configured models",
+    responses: { 200: { description: "service info" } },
+  });
+  docs.add({
+    method: "get",
+    path: "/v1/models",
+    summary: "Configured models, OpenAI list shape",
+    responses: { 200: { description: "model list" } },
+  });
   app.get("/health", (c) => c.json({ status: "ok", service: info.name, version: info.version }));
   // The OpenAI list shape, so OpenAI clients can discover the models.
   app.get("/v1/models", (c) => {

@@ -3,6 +3,7 @@ export {
   type ServerBindings,
   type ServerEnv,
   type ServerVariables,
+  type ServiceApp,
   type ServiceInfo,
 } from "./app.js";
 export { bearerAuth, parseApiKeys } from "./auth.js";
@@ -16,7 +17,9 @@ export {
   type RequestLimits,
   readLimits,
 } from "./limits.js";
+export { Metrics } from "./metrics.js";
 export { type ModelConfig, ModelConfigSchema, type ModelEntry, ModelEntrySchema, parseModelConfig } from "./models.js";
+export { ApiDocs, docsPage, type RouteDoc } from "./openapi.js";
 export {
   PROBLEM_CONTENT_TYPE,
   type ProblemDetails,

@@ -73,6 +73,32 @@ export function serviceConformance(options: ConformanceOptions): void {
     expect((await expectProblem(res, 404)).instance).toBe("conformance-1");
   });
 
+  it(`${service}: GET /metrics counts requests in the Prometheus text format`, async () => {
+    await fetch("/health");
+    const res = await fetch("/metrics");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/plain; version=0.0.4");
+    const text = await res.text();
+    expect(text).toContain("# TYPE edgeformers_requests_total counter");
+    const line = text
+      .split("\n")
+      .find((l) =>
+        l.startsWith(`edgeformers_requests_total{service="${service}",route="/health",method="GET",status="200"}`),
+      );
+    expect(Number(line?.split(" ").pop())).toBeGreaterThanOrEqual(1);
+    expect(text).toMatch(/edgeformers_request_duration_seconds_bucket\{[^}]*le="\+Inf"\} \d+/);
+  });
+
+  it(`${service}: GET /openapi.json and /docs describe its routes`, async () => {
+    const res = await fetch("/openapi.json");
+    const document = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(document.openapi).toBe("3.1.0");
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(["/health", "/info", "/metrics"]));
+    const docs = await fetch("/docs");
+    expect(docs.headers.get("content-type")).toContain("text/html");
+    expect(await docs.text()).toContain("GET /health");
+  });
+
   const { fetchWithKeys } = options;
   if (fetchWithKeys) {
     it(`${service}: with API_KEYS set, a missing or wrong key is a 401 problem`, async () => {
