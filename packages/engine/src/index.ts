@@ -13,6 +13,7 @@ export {
   resolveArchitecture,
   type StaticArchitecture,
 } from "./architecture.js";
+export { BertEncoder, type EncoderInput } from "./backends/bert.js";
 export { StaticEmbeddingModel, type StaticEmbedOptions, type StaticModelOptions } from "./backends/static.js";
 export {
   bf16ToF32,
