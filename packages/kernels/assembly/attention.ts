@@ -136,7 +136,7 @@ function packKeys(k: usize, b: i32, h: i32, lk: i32, hd: i32, d: i32, dst: usize
     let sv = f32x4.add(v128.load(row + <usize>j * 4), v128.load(maskRow + <usize>j * 4));
     if (biasRow) sv = f32x4.add(sv, v128.load(biasRow + <usize>j * 4));
     v128.store(row + <usize>j * 4, sv);
-    maxV = f32x4.max(maxV, sv);
+    maxV = f32x4.pmax(maxV, sv); // single maxps; scores are never NaN
   }
   let blockMax = hmax(maxV);
   for (; j < jn; j++) {

@@ -39,7 +39,7 @@ export function softmax(x: usize, out: usize, rows: i32, cols: i32): void {
     const o = out + <usize>(r * cols) * 4;
     let mv = f32x4.splat(-Infinity);
     let c = 0;
-    for (; c + 4 <= cols; c += 4) mv = f32x4.max(mv, v128.load(xr + <usize>c * 4));
+    for (; c + 4 <= cols; c += 4) mv = f32x4.pmax(mv, v128.load(xr + <usize>c * 4));
     let rowMax = hmax(mv);
     for (; c < cols; c++) rowMax = max(rowMax, load<f32>(xr + <usize>c * 4));
     if (rowMax == -Infinity) {
