@@ -28,5 +28,20 @@ export function defaultModels() {
   } else {
     notes.push(`no shared fixtures at ${fixtures}: the tokenize worker has no tokenizers to serve`);
   }
+  // The real Model2Vec static-embedding model (64 dimensions, distilled from bge-base-en-v1.5).
+  const model2vec = join(fixtures, "models", "model2vec", "test-model-vocab-quantized");
+  if (existsSync(model2vec)) {
+    for (const file of ["config.json", "tokenizer.json", "model.safetensors", "modules.json"]) {
+      if (existsSync(join(model2vec, file))) files[`model2vec/bge-64/${file}`] = join(model2vec, file);
+    }
+    config.embed["model2vec-bge-64"] = {
+      source: "r2:model2vec/bge-64/",
+      task: "feature-extraction",
+      backend: "static",
+    };
+    config.tokenize["model2vec-bge-64"] = { source: "r2:model2vec/bge-64/", task: "tokenize" };
+  } else {
+    notes.push("no Model2Vec fixture: the embed worker has no models to serve");
+  }
   return { files, config, notes };
 }

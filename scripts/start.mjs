@@ -43,6 +43,11 @@ const { mf, url, seeded } = await startLocalStack({
 const base = url.href.replace(/\/$/, "");
 const tokenizer = Object.keys(defaults.config.tokenize)[0];
 const examples = [`curl -s ${base}/health`];
+if (defaults.config.embed["model2vec-bge-64"]) {
+  examples.push(
+    `curl -s ${base}/v1/embeddings -H 'content-type: application/json' -d '{"model":"model2vec-bge-64","input":["Hello, world!","Edge inference"]}'`,
+  );
+}
 if (tokenizer) {
   examples.push(
     `curl -s ${base}/v1/tokenize -H 'content-type: application/json' -d '{"model":"${tokenizer}","text":"Hello, world!","return_offsets_mapping":true}'`,

@@ -1,13 +1,16 @@
-import { createServiceApp, type ServerBindings } from "@edgeformers/server";
+import { createServiceApp, type LimitBindings, type ServerBindings } from "@edgeformers/server";
 import packageJson from "../package.json";
+import type { EmbedBindings as ModelBindings } from "./embedders.js";
+import { registerRoutes } from "./routes.js";
 
 /** Bindings of the embed worker (see wrangler.jsonc). */
-export interface EmbedBindings extends ServerBindings {
-  /** R2 bucket holding model folders (tokenizer.json, config.json, weights). */
-  MODELS?: R2Bucket;
-}
+export interface EmbedBindings extends ServerBindings, LimitBindings, ModelBindings {}
 
-/** The embed worker. Its task routes arrive with their issue; today it serves /health and /info. */
+/**
+ * The embed worker: sentence embeddings in the shapes clients already speak — OpenAI
+ * `/v1/embeddings`, TEI `/embed` and `/similarity`, and Workers AI `/ai/run/{model}`.
+ */
 export const app = createServiceApp<EmbedBindings>({ name: "embed", version: packageJson.version });
+registerRoutes(app);
 
 export default app;

@@ -5,6 +5,7 @@ import {
   parseModelConfig,
   readLimits,
   readValidJson,
+  resolveModel,
   type ServerEnv,
   type ServiceApp,
 } from "@edgeformers/server";
@@ -13,7 +14,7 @@ import type { Context } from "hono";
 import type { TokenizeBindings } from "./index.js";
 import { utf16ToUtf8Offsets } from "./offsets.js";
 import { DecodeRequest, TeiDecodeRequest, TeiTokenizeRequest, TokenizeRequest } from "./schemas.js";
-import { getTokenizer, resolveModel } from "./tokenizers.js";
+import { getTokenizer } from "./tokenizers.js";
 
 type AppContext = Context<ServerEnv<TokenizeBindings>>;
 

@@ -18,7 +18,15 @@ export {
   readLimits,
 } from "./limits.js";
 export { Metrics } from "./metrics.js";
-export { type ModelConfig, ModelConfigSchema, type ModelEntry, ModelEntrySchema, parseModelConfig } from "./models.js";
+export {
+  type ModelConfig,
+  ModelConfigSchema,
+  type ModelEntry,
+  ModelEntrySchema,
+  parseModelConfig,
+  type ResolvedModel,
+  resolveModel,
+} from "./models.js";
 export { ApiDocs, docsPage, type RouteDoc } from "./openapi.js";
 export {
   PROBLEM_CONTENT_TYPE,
@@ -28,3 +36,4 @@ export {
   problemResponse,
   problemType,
 } from "./problem.js";
+export { SingleFlight } from "./single-flight.js";

@@ -51,3 +51,27 @@ function misconfigured(field: string, message: string): ProblemError {
     field,
   });
 }
+
+export interface ResolvedModel {
+  name: string;
+  entry: ModelEntry;
+}
+
+/** The requested model, or the first configured one when the request names none. */
+export function resolveModel(catalogue: ModelConfig, requested: string | undefined): ResolvedModel {
+  const names = Object.keys(catalogue);
+  const name = requested ?? names[0];
+  const entry = name === undefined ? undefined : catalogue[name];
+  if (name === undefined || entry === undefined) {
+    throw new ProblemError({
+      status: 404,
+      slug: "model-not-found",
+      detail:
+        names.length === 0
+          ? "This worker has no models configured (MODEL_CONFIG is empty)."
+          : `No model "${requested}"; available: ${names.join(", ")}.`,
+      field: "model",
+    });
+  }
+  return { name, entry };
+}
