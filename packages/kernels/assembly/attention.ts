@@ -24,22 +24,23 @@ export function attentionScratchBytes(lk: i32, d: i32): i32 {
   return packedK + acc + scores + keyBias + rowState + 64;
 }
 
-function packKeys(k: usize, b: i32, h: i32, lk: i32, hd: i32, d: i32, dst: usize): void {
+/** Packs keys into 8-key panels [D x 8], pre-multiplied by the score scale. */
+function packKeys(k: usize, b: i32, h: i32, lk: i32, hd: i32, d: i32, scale: f32, dst: usize): void {
   const panels = roundUp8(lk) >> 3;
   for (let p = 0; p < panels; p++) {
     for (let c = 0; c < 8; c++) {
       const key = p * 8 + c;
       const src = k + <usize>((b * lk + key) * hd + h * d) * 4;
       for (let dd = 0; dd < d; dd++) {
-        store<f32>(dst + <usize>((p * d + dd) * 8 + c) * 4, key < lk ? load<f32>(src + <usize>dd * 4) : 0);
+        store<f32>(dst + <usize>((p * d + dd) * 8 + c) * 4, key < lk ? load<f32>(src + <usize>dd * 4) * scale : 0);
       }
     }
   }
 }
 
-/** 4 query rows x 8 keys of Q·Kᵀ, scaled, stored into the score tile at column j. */
+/** 4 query rows x 8 keys of Q·(scale·K)ᵀ, stored into the score tile at column j. */
 // @ts-expect-error: decorator
-@inline function scoreTile(q0: usize, q1: usize, q2: usize, q3: usize, panel: usize, d: i32, scale: v128, scores: usize, j: i32): void {
+@inline function scoreTile(q0: usize, q1: usize, q2: usize, q3: usize, panel: usize, d: i32, scores: usize, j: i32): void {
   let s00 = f32x4.splat(0), s01 = f32x4.splat(0);
   let s10 = f32x4.splat(0), s11 = f32x4.splat(0);
   let s20 = f32x4.splat(0), s21 = f32x4.splat(0);
@@ -73,10 +74,10 @@ function packKeys(k: usize, b: i32, h: i32, lk: i32, hd: i32, d: i32, dst: usize
   }
   const t = scores + <usize>j * 4;
   const rowBytes: usize = KEY_BLOCK * 4;
-  v128.store(t, f32x4.mul(s00, scale)); v128.store(t, f32x4.mul(s01, scale), 16);
-  v128.store(t + rowBytes, f32x4.mul(s10, scale)); v128.store(t + rowBytes, f32x4.mul(s11, scale), 16);
-  v128.store(t + 2 * rowBytes, f32x4.mul(s20, scale)); v128.store(t + 2 * rowBytes, f32x4.mul(s21, scale), 16);
-  v128.store(t + 3 * rowBytes, f32x4.mul(s30, scale)); v128.store(t + 3 * rowBytes, f32x4.mul(s31, scale), 16);
+  v128.store(t, s00); v128.store(t, s01, 16);
+  v128.store(t + rowBytes, s10); v128.store(t + rowBytes, s11, 16);
+  v128.store(t + 2 * rowBytes, s20); v128.store(t + 2 * rowBytes, s21, 16);
+  v128.store(t + 3 * rowBytes, s30); v128.store(t + 3 * rowBytes, s31, 16);
 }
 
 /** O[4, d0..d0+8] += P[4, 0..jn] · V[j0..j0+jn, d0..d0+8]. */
@@ -132,15 +133,19 @@ function packKeys(k: usize, b: i32, h: i32, lk: i32, hd: i32, d: i32, dst: usize
 ): void {
   let j = 0;
   let maxV = f32x4.splat(NEG_INF);
-  for (; j + 4 <= jn; j += 4) {
-    let sv = f32x4.add(v128.load(row + <usize>j * 4), v128.load(maskRow + <usize>j * 4));
+  if (!maskRow && !biasRow) {
+    for (; j + 4 <= jn; j += 4) maxV = f32x4.pmax(maxV, v128.load(row + <usize>j * 4));
+  } else for (; j + 4 <= jn; j += 4) {
+    let sv = v128.load(row + <usize>j * 4);
+    if (maskRow) sv = f32x4.add(sv, v128.load(maskRow + <usize>j * 4));
     if (biasRow) sv = f32x4.add(sv, v128.load(biasRow + <usize>j * 4));
     v128.store(row + <usize>j * 4, sv);
     maxV = f32x4.pmax(maxV, sv); // single maxps; scores are never NaN
   }
   let blockMax = hmax(maxV);
   for (; j < jn; j++) {
-    let sj = load<f32>(row + <usize>j * 4) + load<f32>(maskRow + <usize>j * 4);
+    let sj = load<f32>(row + <usize>j * 4);
+    if (maskRow) sj += load<f32>(maskRow + <usize>j * 4);
     if (biasRow) sj += load<f32>(biasRow + <usize>j * 4);
     store<f32>(row + <usize>j * 4, sj);
     blockMax = max(blockMax, sj);
@@ -173,7 +178,7 @@ function packKeys(k: usize, b: i32, h: i32, lk: i32, hd: i32, d: i32, dst: usize
     sum += p;
   }
   const correction: f32 = mOld == NEG_INF ? 0 : Mathf.exp(mOld - mNew);
-  if (correction != 1) {
+  if (correction != 1 && mOld != NEG_INF) {
     const cv = f32x4.splat(correction);
     for (let dd = 0; dd < dPad; dd += 4) v128.store(accRow + <usize>dd * 4, f32x4.mul(v128.load(accRow + <usize>dd * 4), cv));
   }
@@ -203,7 +208,6 @@ export function attention(
   const keyBias = scores + <usize>(MR * KEY_BLOCK) * 4; // [Lk]: 0 = attend, -Infinity = padding
   const rowMax = keyBias + <usize>roundUp8(lk) * 4; // [QB]
   const rowSum = rowMax + <usize>QB * 4; // [QB]
-  const scaleV = f32x4.splat(scale);
   const rowBytes: usize = KEY_BLOCK * 4;
   for (let b = 0; b < batch; b++) {
     for (let j = 0; j < lk; j++) {
@@ -211,7 +215,7 @@ export function attention(
       store<f32>(keyBias + <usize>j * 4, attend ? 0 : NEG_INF);
     }
     for (let h = 0; h < heads; h++) {
-      packKeys(k, b, h, lk, hd, d, packedK);
+      packKeys(k, b, h, lk, hd, d, scale, packedK);
       const vHead = v + <usize>(b * lk * hd + h * d) * 4;
       const qHead = q + <usize>(b * lq * hd + h * d) * 4;
       for (let i0 = 0; i0 < lq; i0 += QB) {
@@ -235,7 +239,7 @@ export function attention(
             const q2 = qHead + <usize>(min(i + 2, lq - 1) * hd) * 4;
             const q3 = qHead + <usize>(min(i + 3, lq - 1) * hd) * 4;
             for (let j = 0; j < jn; j += 8) {
-              scoreTile(q0, q1, q2, q3, packedK + <usize>((j0 + j) * d) * 4, d, scaleV, scores, j);
+              scoreTile(q0, q1, q2, q3, packedK + <usize>((j0 + j) * d) * 4, d, scores, j);
             }
             for (let r = 0; r < MR; r++) {
               const row = scores + <usize>r * rowBytes;
@@ -245,7 +249,7 @@ export function attention(
               }
               const qi = i + r;
               const biasRow: usize = bias ? bias + <usize>((h * lq + qi) * lk + j0) * 4 : 0;
-              softmaxUpdate(row, jn, j0, qi, keyBias + <usize>j0 * 4, biasRow, causal,
+              softmaxUpdate(row, jn, j0, qi, keyMask ? keyBias + <usize>j0 * 4 : 0, biasRow, causal,
                 rowMax + <usize>(t + r) * 4, rowSum + <usize>(t + r) * 4, acc + <usize>(t + r) * accStride, dPad);
             }
             const accTile = acc + <usize>t * accStride;
