@@ -167,7 +167,13 @@ function parseSafetensorsFile(bytes: ArrayBuffer, file: string): SafetensorsFile
 }
 
 async function findOnnx(source: ModelSource): Promise<string[]> {
-  if (source.list) return (await source.list()).filter((p) => ONNX_PATTERN.test(p)).sort();
+  if (source.list) {
+    try {
+      return (await source.list()).filter((p) => ONNX_PATTERN.test(p)).sort();
+    } catch {
+      // Listing is a shortcut only (a binding may not allow it): fall back to probing known names.
+    }
+  }
   const present = await Promise.all(ONNX_CANDIDATES.map((p) => source.exists(p)));
   return ONNX_CANDIDATES.filter((_, i) => present[i]).sort();
 }

@@ -1,4 +1,5 @@
 /** Model files in a local directory (Node only; exported from "@edgeformers/engine/node"). */
+import type { Dirent } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { ModelSourceError } from "../errors.js";
@@ -39,7 +40,12 @@ export class DirectorySource extends BaseModelSource {
   }
 
   async list(): Promise<string[]> {
-    const entries = await readdir(this.root, { recursive: true, withFileTypes: true });
+    let entries: Dirent[];
+    try {
+      entries = await readdir(this.root, { recursive: true, withFileTypes: true });
+    } catch (cause) {
+      throw new ModelSourceError(`listing ${this.root} failed: ${(cause as Error).message}`, "", { cause });
+    }
     return entries
       .filter((e) => e.isFile())
       .map((e) => relative(this.root, join(e.parentPath, e.name)).split(sep).join("/"))

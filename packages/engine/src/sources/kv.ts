@@ -51,10 +51,22 @@ export class KVSource extends BaseModelSource {
     const keys: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await list.call(this.kv, cursor === undefined ? { prefix } : { prefix, cursor });
+      const page = await listPage(
+        () => list.call(this.kv, cursor === undefined ? { prefix } : { prefix, cursor }),
+        this.description,
+        prefix,
+      );
       for (const k of page.keys) keys.push(k.name.slice(prefix.length));
       cursor = page.list_complete ? undefined : page.cursor;
     } while (cursor !== undefined);
     return keys.sort();
+  }
+}
+
+async function listPage<T>(call: () => Promise<T>, description: string, prefix: string): Promise<T> {
+  try {
+    return await call();
+  } catch (cause) {
+    throw new ModelSourceError(`${description}: listing "${prefix}" failed: ${String(cause)}`, "", { cause });
   }
 }

@@ -70,10 +70,22 @@ export class R2Source extends BaseModelSource {
     const keys: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await list.call(this.bucket, cursor === undefined ? { prefix } : { prefix, cursor });
+      const page = await listPage(
+        () => list.call(this.bucket, cursor === undefined ? { prefix } : { prefix, cursor }),
+        this.description,
+        prefix,
+      );
       for (const o of page.objects) keys.push(o.key.slice(prefix.length));
       cursor = page.truncated ? page.cursor : undefined;
     } while (cursor !== undefined);
     return keys.sort();
+  }
+}
+
+async function listPage<T>(call: () => Promise<T>, description: string, prefix: string): Promise<T> {
+  try {
+    return await call();
+  } catch (cause) {
+    throw new ModelSourceError(`${description}: listing "${prefix}" failed: ${String(cause)}`, "", { cause });
   }
 }

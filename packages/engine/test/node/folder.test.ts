@@ -121,7 +121,11 @@ describe("loadModelFolder", () => {
 
   it("accepts an ONNX-only folder, finding ONNX files by listing or by probing", async () => {
     const files = { "model.safetensors": null, "onnx/model_fp16.onnx": new Uint8Array([1]) };
-    for (const source of [folder(files), withoutList(folder(files))]) {
+    const listFails: ModelSource = {
+      ...withoutList(folder(files)),
+      list: () => Promise.reject(new Error("no listing")),
+    };
+    for (const source of [folder(files), withoutList(folder(files)), listFails]) {
       const f = await loadModelFolder(source);
       expect(f.weights).toBeNull();
       expect(f.onnxFiles).toEqual(["onnx/model_fp16.onnx"]);

@@ -49,6 +49,10 @@ describe("DirectorySource", () => {
     await expect(src.get("")).rejects.toThrow(TypeError);
   });
 
+  it("reports listing a missing directory as ModelSourceError", async () => {
+    await expect(new DirectorySource(join(root, "nope")).list()).rejects.toThrow(ModelSourceError);
+  });
+
   it("reports a read failure other than absence as ModelSourceError naming the file", async () => {
     const err = await new DirectorySource(root).get("1_Pooling").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelSourceError);

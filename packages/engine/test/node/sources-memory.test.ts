@@ -74,6 +74,15 @@ describe("R2Source", () => {
     );
   });
 
+  it("wraps a failing list() and refuses to list without one", async () => {
+    const { bucket } = fakeR2(objects);
+    const failing: R2BucketLike = { get: bucket.get, list: async () => Promise.reject(new Error("denied")) };
+    await expect(new R2Source(failing, { name: "MODELS" }).list()).rejects.toThrow(
+      /r2:MODELS\/: listing "" failed: Error: denied/,
+    );
+    await expect(new R2Source({ get: bucket.get }).list()).rejects.toThrow(/cannot list/);
+  });
+
   it("rejects a non-binding and a traversal path", async () => {
     expect(() => new R2Source({} as R2BucketLike)).toThrow(TypeError);
     await expect(new R2Source(fakeR2(objects).bucket, { prefix: "models/a/" }).get("../ab/x")).rejects.toThrow(
