@@ -4,11 +4,75 @@
  * misses U+0085), so every class is spelled out with Unicode properties.
  */
 
+import {
+  BERT_NONSPACING_MARK,
+  BERT_PUNCTUATION,
+  BERT_REMOVED,
+  COMBINING_MARK,
+  ONIG_LETTER,
+  ONIG_NUMBER,
+  ONIG_SPACE,
+} from "./unicode-tables.js";
+
 const WHITE_SPACE = /^\p{White_Space}$/u;
-const PUNCTUATION = /^\p{P}$/u;
-const OTHER = /^[\p{Cc}\p{Cf}\p{Co}\p{Cs}]$/u;
-const NONSPACING_MARK = /^\p{Mn}$/u;
 const NUMERIC = /^\p{N}$/u;
+
+/** Decodes a generated range table into [start, end, start, end, ...]. */
+function decodeTable(table: string): Int32Array {
+  const parts = table.split(",");
+  const out = new Int32Array(parts.length * 2);
+  let prev = 0;
+  parts.forEach((part, i) => {
+    const [delta, length] = part.split(".");
+    const start = prev + Number.parseInt(delta, 36);
+    const end = start + Number.parseInt(length, 36);
+    out[2 * i] = start;
+    out[2 * i + 1] = end;
+    prev = end;
+  });
+  return out;
+}
+
+function inRanges(ranges: Int32Array, cp: number): boolean {
+  let lo = 0;
+  let hi = ranges.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (cp < ranges[2 * mid]) hi = mid - 1;
+    else if (cp > ranges[2 * mid + 1]) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+/** A lazily decoded code point set (Rust's exact classes, see scripts/gen-unicode-tables.mjs). */
+class CodePointSet {
+  private ranges: Int32Array | null = null;
+  constructor(private readonly table: string) {}
+  get all(): Int32Array {
+    this.ranges ??= decodeTable(this.table);
+    return this.ranges;
+  }
+  has(cp: number): boolean {
+    return inRanges(this.all, cp);
+  }
+  /** The set as the inside of a JS `u`-mode character class. */
+  classBody(): string {
+    const r = this.all;
+    let out = "";
+    const hex = (cp: number) => `\\u{${cp.toString(16)}}`;
+    for (let i = 0; i < r.length; i += 2) out += r[i] === r[i + 1] ? hex(r[i]) : `${hex(r[i])}-${hex(r[i + 1])}`;
+    return out;
+  }
+}
+
+const BERT_PUNCTUATION_SET = new CodePointSet(BERT_PUNCTUATION);
+const BERT_REMOVED_SET = new CodePointSet(BERT_REMOVED);
+const BERT_NONSPACING_SET = new CodePointSet(BERT_NONSPACING_MARK);
+const COMBINING_MARK_SET = new CodePointSet(COMBINING_MARK);
+export const ONIG_LETTER_SET = new CodePointSet(ONIG_LETTER);
+export const ONIG_NUMBER_SET = new CodePointSet(ONIG_NUMBER);
+export const ONIG_SPACE_SET = new CodePointSet(ONIG_SPACE);
 
 /** Rust `char::is_whitespace` (White_Space property). */
 export function isWhitespace(cp: number): boolean {
@@ -21,20 +85,25 @@ export function isPunctuation(cp: number): boolean {
   if (cp < 0x80) {
     return (cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126);
   }
-  return PUNCTUATION.test(String.fromCodePoint(cp));
+  return BERT_PUNCTUATION_SET.has(cp);
 }
 
-/** BertNormalizer's `is_control`: Cc, Cf, Co, Cs except tab/newline/carriage return. */
-export function isBertControl(cp: number): boolean {
-  if (cp === 0x09 || cp === 0x0a || cp === 0x0d) return false;
-  if (cp < 0x20 || cp === 0x7f) return true;
-  if (cp < 0x80) return false;
-  return OTHER.test(String.fromCodePoint(cp));
+/** Chars BertNormalizer's clean_text removes: NUL, U+FFFD and its `is_control` chars. */
+export function isBertRemoved(cp: number): boolean {
+  if (cp < 0x80) return (cp < 0x20 && cp !== 0x09 && cp !== 0x0a && cp !== 0x0d) || cp === 0x7f;
+  return BERT_REMOVED_SET.has(cp);
 }
 
+/** `is_mark_nonspacing` of the unicode_categories crate (BertNormalizer strip_accents). */
 export function isNonspacingMark(cp: number): boolean {
   if (cp < 0x300) return false;
-  return NONSPACING_MARK.test(String.fromCodePoint(cp));
+  return BERT_NONSPACING_SET.has(cp);
+}
+
+/** `is_combining_mark` of unicode-normalization-alignments (StripAccents normalizer). */
+export function isCombiningMark(cp: number): boolean {
+  if (cp < 0x300) return false;
+  return COMBINING_MARK_SET.has(cp);
 }
 
 /** Rust `char::is_numeric` (general category N*). */
@@ -123,6 +192,13 @@ export function translateRegex(source: string): string {
           if (mapped.inClass === null) throw new Error(`regex shorthand \\${next} inside a class is not supported`);
           out += mapped.inClass;
         } else out += mapped.outside;
+      } else if ((next === "p" || next === "P") && /^\{[LN]\}/.test(source.slice(i + 1, i + 4))) {
+        // Oniguruma's letter/number classes, copied from Rust (Unicode versions differ).
+        const set = source[i + 2] === "L" ? ONIG_LETTER_SET : ONIG_NUMBER_SET;
+        i += 3;
+        if (next === "p") out += inClass ? set.classBody() : `[${set.classBody()}]`;
+        else if (!inClass) out += `[^${set.classBody()}]`;
+        else throw new Error(`regex \\P{${source[i - 1]}} inside a class is not supported`);
       } else if (next === "A") out += "^";
       else if (next === "z") out += "$";
       else if (next === "h") out += inClass ? "0-9a-fA-F" : "[0-9a-fA-F]";

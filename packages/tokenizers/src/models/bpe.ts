@@ -42,7 +42,7 @@ export class BpeModel implements Model {
   private symBytes = new Int32Array(256);
   private symPrev = new Int32Array(256);
   private symNext = new Int32Array(256);
-  private heap = new Float64Array(256);
+  private heap = new Float64Array(256 * 3 + 8);
   private readonly maxSymbolsPerUnit: number;
 
   constructor(

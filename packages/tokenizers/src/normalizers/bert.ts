@@ -1,6 +1,6 @@
 import type { Normalizer } from "../components.js";
 import type { NormalizedString } from "../normalized-string.js";
-import { isBertControl, isChineseChar, isNonspacingMark, isWhitespace } from "../unicode.js";
+import { isBertRemoved, isChineseChar, isNonspacingMark, isWhitespace } from "../unicode.js";
 import { lowercase } from "./simple.js";
 import { normalizeForm } from "./unicode-forms.js";
 
@@ -21,7 +21,7 @@ export class BertNormalizer implements Normalizer {
 
   normalize(input: NormalizedString): void {
     if (this.cleanText && NEEDS_CLEANING.test(input.normalized)) {
-      input.filter((cp) => !(cp === 0 || cp === 0xfffd || isBertControl(cp)));
+      input.filter((cp) => !isBertRemoved(cp));
       if (OTHER_WHITESPACE.test(input.normalized)) {
         input.mapChars((cp) => (cp !== 0x20 && isWhitespace(cp) ? 0x20 : cp));
       }

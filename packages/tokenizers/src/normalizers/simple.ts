@@ -1,9 +1,8 @@
 import type { Normalizer } from "../components.js";
 import type { NormalizedString } from "../normalized-string.js";
-import { isWhitespace } from "../unicode.js";
+import { isCombiningMark, isWhitespace } from "../unicode.js";
 
 const ASCII = /^[\x00-\x7f]*$/;
-const MARK = /^\p{M}$/u;
 
 /** Rust `char::to_lowercase`, char by char (no final-sigma context, unlike String#toLowerCase). */
 export function lowercaseChar(cp: number): string | number {
@@ -32,7 +31,7 @@ export class Lowercase implements Normalizer {
 export class StripAccents implements Normalizer {
   normalize(input: NormalizedString): void {
     if (ASCII.test(input.normalized)) return;
-    input.filter((cp) => cp < 0x300 || !MARK.test(String.fromCodePoint(cp)));
+    input.filter((cp) => !isCombiningMark(cp));
   }
 }
 

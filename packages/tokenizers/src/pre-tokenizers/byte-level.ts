@@ -1,13 +1,25 @@
 import type { PreTokenizer } from "../components.js";
 import type { NormalizedString } from "../normalized-string.js";
 import { byteLevelTransform } from "../normalizers/byte-level.js";
+import { ONIG_LETTER_SET, ONIG_NUMBER_SET, ONIG_SPACE_SET } from "../unicode.js";
 
 /**
- * GPT-2's split regex. Oniguruma's `\s` is the White_Space property, which differs from
- * JS `\s` (U+FEFF, U+0085), so it is spelled out.
+ * GPT-2's split regex `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`
+ * with Oniguruma's own letter/number/space sets (copied from Rust: the JS engine's Unicode
+ * version differs, and JS `\s` is not Oniguruma's `\s`). Built on first use.
  */
-const GPT2_SPLIT =
-  /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\p{White_Space}\p{L}\p{N}]+|\p{White_Space}+(?!\P{White_Space})|\p{White_Space}+/gu;
+let gpt2Split: RegExp | null = null;
+function gpt2Regex(): RegExp {
+  if (gpt2Split) return gpt2Split;
+  const L = ONIG_LETTER_SET.classBody();
+  const N = ONIG_NUMBER_SET.classBody();
+  const S = ONIG_SPACE_SET.classBody();
+  gpt2Split = new RegExp(
+    `'s|'t|'re|'ve|'m|'ll|'d| ?[${L}]+| ?[${N}]+| ?[^${S}${L}${N}]+|[${S}]+(?![^${S}])|[${S}]+`,
+    "gu",
+  );
+  return gpt2Split;
+}
 
 export class ByteLevelPreTokenizer implements PreTokenizer {
   constructor(
@@ -25,7 +37,7 @@ export class ByteLevelPreTokenizer implements PreTokenizer {
       return;
     }
     const s = piece.normalized;
-    const re = GPT2_SPLIT;
+    const re = gpt2Regex();
     re.lastIndex = 0;
     let prev = 0;
     for (;;) {
