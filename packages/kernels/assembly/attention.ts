@@ -1,8 +1,9 @@
 // Fused scaled-dot-product attention with online softmax (FlashAttention-style tiling).
 // Layout: q [B, Lq, H·D], k/v [B, Lk, H·D], out [B, Lq, H·D]. Per (batch, head) the keys are
-// packed into 8-key panels (D x 8) so Q·Kᵀ uses the same broadcast micro-kernel as GEMM.
-// For each block of 4 query rows we walk the keys in blocks of KEY_BLOCK, keeping only the
-// running max m, running sum l and the output accumulator O (4 x D): never the Lq x Lk matrix.
+// packed into 8-key panels (D x 8, pre-scaled) so Q·Kᵀ uses the same broadcast micro-kernel as
+// GEMM. For each block of QB query rows we walk the keys in blocks of KEY_BLOCK, keeping only
+// the running max, running sum and output accumulator per row (QB x D) plus one 4 x KEY_BLOCK
+// score tile: never the Lq x Lk matrix.
 // Masked scores are -Infinity; a query row whose keys are all masked outputs zeros.
 import { expv, hmax, madd } from "./simd";
 
