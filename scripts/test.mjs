@@ -19,7 +19,8 @@ for (const dir of workspaces) rmSync(join(root, dir, ".test-results"), { recursi
 
 const turbo = spawnSync(
   "npx",
-  ["turbo", "run", "test", "--continue", "--output-logs=new-only", ...process.argv.slice(2)],
+  // Three tasks at a time: CI has two cores, and workerd pools are heavy.
+  ["turbo", "run", "test", "--continue", "--concurrency=3", "--output-logs=new-only", ...process.argv.slice(2)],
   { cwd: root, stdio: "inherit", env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" } },
 );
 

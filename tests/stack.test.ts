@@ -110,14 +110,14 @@ for (const mode of modes) {
       expect(JSON.parse((await object?.text()) ?? "null")).toEqual({ model_type: "bert", hidden_size: 32 });
     });
 
-    it("forwards task routes to the owning worker", async () => {
+    it("forwards task routes to the owning worker, which validates them", async () => {
       const res = await at(() => base)("/v1/embeddings", {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: "{}",
       });
       expect(res.headers.get("x-edgeformers-service")).toBe("embed");
-      await expectProblem(res, 404);
+      expect((await expectProblem(res, 422)).field).toBe("input");
     });
 
     serviceConformance({

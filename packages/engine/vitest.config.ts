@@ -17,7 +17,8 @@ export default defineConfig({
     outputFile: { json: ".test-results/vitest.json" },
     silent: "passed-only",
     projects: [
-      { test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node" } },
+      // CI runs every package at once on two cores: allow for a busy machine.
+      { test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node", testTimeout: 60_000 } },
       {
         plugins: [cloudflareTest({ miniflare: { compatibilityDate: "2026-04-01", r2Buckets: ["MODELS"] } })],
         test: { name: "workerd", include: ["test/workerd/**/*.test.ts"] },

@@ -80,7 +80,7 @@ for (const { mode, fetch, fetchWithKeys } of modes) {
       const cases = [
         ["/v1/tokenize", "tokenize", { text: "hello" }, "model-not-found"],
         ["/tokenize", "tokenize", { inputs: "hello" }, "model-not-found"],
-        ["/v1/embeddings", "embed", {}, "not-found"],
+        ["/v1/embeddings", "embed", { input: "hello" }, "model-not-found"],
         ["/v1/classify", "classify", {}, "not-found"],
       ] as const;
       for (const [path, service, body, slug] of cases) {
