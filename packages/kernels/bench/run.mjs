@@ -1,7 +1,7 @@
 // Benchmark: @edgeformers/kernels vs onnxruntime-web (wasm SIMD, 1 thread) and onnxruntime-node
 // (1 thread), plus the measured SIMD128 peak of this CPU. Writes bench/results.json (including
 // the markdown table, which is also printed). Times are the best of several rounds (the machine is shared and noisy).
-// Usage: node bench/run.mjs [--quick]
+// Usage: node bench/run.mjs [--quick] [--only=gemm,int8,attention]
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
@@ -12,8 +12,11 @@ import { loadKernels } from "../dist/js/src/node.js";
 import { attentionMatMulSoftmaxGraph, matmulGraph, matmulIntegerGraph, multiHeadAttentionGraph } from "./graphs.mjs";
 
 const quick = process.argv.includes("--quick");
-const ROUNDS = quick ? 3 : 12;
-const MIN_ROUND_MS = quick ? 60 : 120;
+// --only=gemm,int8,attention runs a subset (default: all).
+const onlyArg = process.argv.find((a) => a.startsWith("--only="));
+const only = new Set(onlyArg ? onlyArg.slice(7).split(",") : ["gemm", "int8", "attention"]);
+const ROUNDS = quick ? 3 : 25;
+const MIN_ROUND_MS = quick ? 60 : 50;
 ortWeb.env.wasm.numThreads = 1;
 ortWeb.env.logLevel = "error";
 ortNode.env.logLevel = "error";
@@ -120,7 +123,7 @@ const results = {
   attention: [],
 };
 
-for (const [m, k, n] of gemmShapes) {
+for (const [m, k, n] of only.has("gemm") ? gemmShapes : []) {
   const a = random(m * k);
   const b = random(k * n, 0.05);
   const packed = kernels.packMatrix(b, { k, n });
@@ -138,7 +141,7 @@ for (const [m, k, n] of gemmShapes) {
   console.log("f32 gemm", row);
 }
 
-for (const [m, k, n] of gemmShapes) {
+for (const [m, k, n] of only.has("int8") ? gemmShapes : []) {
   const a = random(m * k);
   const w = random(k * n, 0.05);
   const qw = kernels.quantizeWeights(w, { k, n });
@@ -155,7 +158,7 @@ for (const [m, k, n] of gemmShapes) {
   console.log("int8 gemm", row);
 }
 
-for (const seq of [128, 512]) {
+for (const seq of only.has("attention") ? [128, 512] : []) {
   const [heads, headDim] = [12, 64];
   const hd = heads * headDim;
   const q = random(seq * hd);
