@@ -1,0 +1,5 @@
+export { downloadFile, type FileSink, type ProgressListener } from "./download.js";
+export { CliError } from "./errors.js";
+export { Hub, type HubOptions, type RemoteFile } from "./hub.js";
+export { type Inspection, ISOLATE_BYTES, inspect, listModels, WEIGHTS_BUDGET_BYTES } from "./inspect.js";
+export { type PullOptions, type PullResult, pull } from "./pull.js";

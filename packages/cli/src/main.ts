@@ -1,0 +1,94 @@
+import { parseArgs } from "node:util";
+import { CliError } from "./errors.js";
+import { ISOLATE_BYTES, inspect, listModels } from "./inspect.js";
+import { progressBar } from "./progress.js";
+import { pull } from "./pull.js";
+
+const USAGE = `edgeformers — Hugging Face models for edge workers
+
+  edgeformers models pull <org/name> [--revision main] [--format safetensors|onnx] [--dir models] [--force]
+  edgeformers models ls [--dir models]
+  edgeformers models inspect <dir>
+
+Environment: HF_TOKEN (private or gated repositories), HF_ENDPOINT (a hub mirror).`;
+
+const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
+
+async function run(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      revision: { type: "string" },
+      format: { type: "string" },
+      dir: { type: "string" },
+      force: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const [group, command, target] = positionals;
+  if (values.help || group === undefined) {
+    console.log(USAGE);
+    return;
+  }
+  if (group !== "models") throw new CliError(`unknown command "${group}"\n\n${USAGE}`, 2);
+  const dir = values.dir ?? "models";
+  switch (command) {
+    case "pull": {
+      if (!target) throw new CliError(`models pull needs a repository, e.g. sentence-transformers/all-MiniLM-L6-v2`, 2);
+      const format = values.format;
+      if (format !== undefined && format !== "safetensors" && format !== "onnx") {
+        throw new CliError(`--format must be safetensors or onnx, got "${format}"`, 2);
+      }
+      const result = await pull(target, {
+        revision: values.revision,
+        format,
+        dir,
+        force: values.force,
+        onFile: (file, size) => progressBar(file, size),
+        log: (line) => console.error(line),
+      });
+      console.log(
+        result.alreadyPresent ? `${result.path} is already here (use --force to pull again)` : `pulled ${result.path}`,
+      );
+      return;
+    }
+    case "ls": {
+      const models = await listModels(dir);
+      if (models.length === 0) console.log(`no models under ${dir}/`);
+      for (const model of models) console.log(model);
+      return;
+    }
+    case "inspect": {
+      if (!target) throw new CliError("models inspect needs a model folder", 2);
+      const info = await inspect(target);
+      const fits = (ok: boolean) => (ok ? "fits" : "does NOT fit");
+      console.log(
+        [
+          `${info.path}`,
+          `  architecture  ${info.modelType} / ${info.architecture}`,
+          `  parameters    ${info.parameters.toLocaleString("en-US")} (${info.dtypes.join(", ")} on disk, ${mib(info.fileBytes)})`,
+          `  memory f32    ${mib(info.f32Bytes)} of weights: ${fits(info.fitsF32)} a ${mib(ISOLATE_BYTES)} isolate`,
+          `  memory int8   ${mib(info.int8Bytes)} of weights: ${fits(info.fitsInt8)}`,
+          `  served by     ${info.apps.join(", ")}`,
+        ].join("\n"),
+      );
+      return;
+    }
+    default:
+      throw new CliError(`unknown models command "${command}"\n\n${USAGE}`, 2);
+  }
+}
+
+run(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof CliError) {
+    console.error(`edgeformers: ${error.message}`);
+    process.exit(error.exitCode);
+  }
+  if (error instanceof TypeError && (error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    console.error(`edgeformers: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  console.error(error);
+  process.exit(1);
+});
