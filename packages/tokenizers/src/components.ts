@@ -34,8 +34,6 @@ export interface Model {
   tokenize(piece: string, out: ModelOutput): void;
   tokenToId(token: string): number | undefined;
   idToToken(id: number): string | undefined;
-  /** Rust `get_vocab`. */
-  vocab(): Map<string, number>;
   vocabSize(): number;
 }
 

@@ -1,5 +1,6 @@
 import type { Model, ModelOutput } from "../components.js";
 import { asArray, configError, TokenizerConfigError } from "../components.js";
+import { PairMap } from "../pair-map.js";
 import type { Vocab } from "./vocab.js";
 
 export interface BpeOptions {
@@ -28,10 +29,9 @@ const RANK_SCALE = 2 ** 30;
  * merge (leftmost on ties) among adjacent symbols. Dropout is ignored (deterministic).
  */
 export class BpeModel implements Model {
-  /** (leftId * idSpace + rightId) → merge rank. */
-  private readonly merges = new Map<number, number>();
+  /** (leftId, rightId) → merge rank. */
+  private readonly merges: PairMap;
   private readonly rankToNewId: Int32Array;
-  private readonly idSpace: number;
   private readonly cache = new Map<string, Word>();
   private readonly charIds = new Map<string, number>();
   // Reusable work arrays for merging.
@@ -54,10 +54,8 @@ export class BpeModel implements Model {
     const enc = new TextEncoder();
     this.maxSymbolsPerUnit =
       4 + enc.encode(opts.continuingSubwordPrefix ?? "").length + enc.encode(opts.endOfWordSuffix ?? "").length;
-    let maxId = 0;
-    for (const id of v.byToken.values()) if (id > maxId) maxId = id;
-    this.idSpace = maxId + 1;
     const list = asArray(mergesJson ?? [], `${path}.merges`);
+    this.merges = new PairMap(list.length);
     this.rankToNewId = new Int32Array(list.length);
     const prefixLen = opts.continuingSubwordPrefix?.length ?? 0;
     for (let rank = 0; rank < list.length; rank++) {
@@ -73,25 +71,24 @@ export class BpeModel implements Model {
         a = m[0];
         b = m[1];
       } else configError(`${path}.merges[${rank}]`, 'expected "a b" or [a, b]');
-      const aId = v.byToken.get(a);
-      const bId = v.byToken.get(b);
-      const newId = v.byToken.get(a + b.slice(prefixLen));
+      const aId = v.get(a);
+      const bId = v.get(b);
+      const newId = v.get(prefixLen === 0 ? a + b : a + b.slice(prefixLen));
       if (aId === undefined || bId === undefined || newId === undefined) {
         configError(
           `${path}.merges[${rank}]`,
           `merge ${JSON.stringify([a, b])} uses a token missing from the vocabulary`,
         );
       }
-      this.merges.set(aId * this.idSpace + bId, rank);
+      this.merges.set(aId, bId, rank);
       this.rankToNewId[rank] = newId;
     }
   }
 
   tokenize(word: string, out: ModelOutput): void {
     if (word.length === 0) return;
-    const byToken = this.v.byToken;
     if (this.opts.ignoreMerges) {
-      const id = byToken.get(word);
+      const id = this.v.get(word);
       if (id !== undefined) {
         out.ids.push(id);
         out.tokens.push(word);
@@ -140,16 +137,16 @@ export class BpeModel implements Model {
     if (s === piece) {
       let id = this.charIds.get(s);
       if (id === undefined) {
-        id = this.v.byToken.get(s);
+        id = this.v.get(s);
         if (id !== undefined) this.charIds.set(s, id);
       }
       return id;
     }
-    return this.v.byToken.get(s);
+    return this.v.get(s);
   }
 
   private unkId(): number {
-    const id = this.v.byToken.get(this.opts.unkToken!);
+    const id = this.v.get(this.opts.unkToken!);
     if (id === undefined)
       throw new TokenizerConfigError(
         `BPE unk token ${JSON.stringify(this.opts.unkToken)} is missing from the vocabulary`,
@@ -195,7 +192,7 @@ export class BpeModel implements Model {
           const bytes = byteTokens(decorated);
           const ids: number[] = [];
           for (const b of bytes) {
-            const bid = this.v.byToken.get(b);
+            const bid = this.v.get(b);
             if (bid === undefined) break;
             ids.push(bid);
           }
@@ -267,7 +264,7 @@ export class BpeModel implements Model {
   /** Applies merges on symbols 0..n-1 (a linked list); returns the number of symbols left. */
   private mergeAll(n: number): number {
     if (n === 0) return 0;
-    const { symId, symStart, symEnd, symPrev, symNext, merges, idSpace, rankToNewId } = this;
+    const { symId, symStart, symEnd, symPrev, symNext, merges, rankToNewId } = this;
     for (let i = 0; i < n; i++) {
       symPrev[i] = i - 1;
       symNext[i] = i + 1 < n ? i + 1 : -1;
@@ -300,8 +297,8 @@ export class BpeModel implements Model {
       return top;
     };
     for (let i = 0; i + 1 < n; i++) {
-      const rank = merges.get(symId[i] * idSpace + symId[i + 1]);
-      if (rank !== undefined) push(rank * RANK_SCALE + i);
+      const rank = merges.get(symId[i], symId[i + 1]);
+      if (rank >= 0) push(rank * RANK_SCALE + i);
     }
     let count = n;
     while (size > 0) {
@@ -313,8 +310,8 @@ export class BpeModel implements Model {
       const next = symNext[pos];
       if (next === -1) continue;
       // Skip stale entries: the pair at `pos` must still produce this merge.
-      const current = merges.get(symId[pos] * idSpace + symId[next]);
-      if (current === undefined || rankToNewId[current] !== newId) continue;
+      const current = merges.get(symId[pos], symId[next]);
+      if (current < 0 || rankToNewId[current] !== newId) continue;
       symId[pos] = newId;
       this.symBytes[pos] += this.symBytes[next];
       symEnd[pos] = symEnd[next];
@@ -325,25 +322,22 @@ export class BpeModel implements Model {
       count--;
       const prev = symPrev[pos];
       if (prev >= 0) {
-        const r = merges.get(symId[prev] * idSpace + newId);
-        if (r !== undefined) push(r * RANK_SCALE + prev);
+        const r = merges.get(symId[prev], newId);
+        if (r >= 0) push(r * RANK_SCALE + prev);
       }
       if (after !== -1) {
-        const r = merges.get(newId * idSpace + symId[after]);
-        if (r !== undefined) push(r * RANK_SCALE + pos);
+        const r = merges.get(newId, symId[after]);
+        if (r >= 0) push(r * RANK_SCALE + pos);
       }
     }
     return count;
   }
 
   tokenToId(token: string): number | undefined {
-    return this.v.byToken.get(token);
+    return this.v.get(token);
   }
   idToToken(id: number): string | undefined {
     return this.v.byId[id];
-  }
-  vocab(): Map<string, number> {
-    return this.v.byToken;
   }
   vocabSize(): number {
     return this.v.size;

@@ -1,5 +1,6 @@
 import type { Model, ModelOutput } from "../components.js";
 import { asArray, configError, TokenizerConfigError } from "../components.js";
+import { PairMap } from "../pair-map.js";
 import { byteTokens } from "./bpe.js";
 
 /** Rust's penalty added below the lowest score for unknown chars. */
@@ -12,8 +13,9 @@ const UNK_PENALTY = 10.0;
 export class UnigramModel implements Model {
   private readonly tokens: string[] = [];
   private readonly scores: Float64Array;
-  private readonly tokenIds = new Map<string, number>();
-  private readonly children = new Map<number, number>();
+  private tokenIdsCache: Map<string, number> | null = null;
+  /** Trie edges: (node, UTF-16 unit) → child node. */
+  private readonly children: PairMap;
   /** Token id ending at each trie node, or -1. */
   private nodeToken: Int32Array;
   private nodeCount = 1;
@@ -29,6 +31,7 @@ export class UnigramModel implements Model {
     const list = asArray(vocabJson, `${path}.vocab`);
     this.scores = new Float64Array(list.length);
     this.nodeToken = new Int32Array(Math.max(16, list.length * 4)).fill(-1);
+    this.children = new PairMap(list.length * 4);
     let min = Infinity;
     for (let id = 0; id < list.length; id++) {
       const entry = list[id];
@@ -38,7 +41,6 @@ export class UnigramModel implements Model {
       const [token, score] = entry as [string, number];
       this.tokens.push(token);
       this.scores[id] = score;
-      this.tokenIds.set(token, id);
       if (score < min) min = score;
       this.insert(token, id);
     }
@@ -46,25 +48,33 @@ export class UnigramModel implements Model {
     if (unkId !== null && (unkId < 0 || unkId >= list.length)) configError(`${path}.unk_id`, "out of vocabulary range");
   }
 
+  /** Rust's token → id map: a later duplicate wins. Built on first use. */
+  private get tokenIds(): Map<string, number> {
+    if (this.tokenIdsCache === null) {
+      this.tokenIdsCache = new Map();
+      this.tokens.forEach((t, id) => this.tokenIdsCache!.set(t, id));
+    }
+    return this.tokenIdsCache;
+  }
+
   private insert(token: string, id: number): void {
     let node = 0;
     for (let i = 0; i < token.length; i++) {
-      const key = node * 65536 + token.charCodeAt(i);
-      let child = this.children.get(key);
-      if (child === undefined) {
+      const c = token.charCodeAt(i);
+      let child = this.children.get(node, c);
+      if (child < 0) {
         child = this.nodeCount++;
         if (child >= this.nodeToken.length) {
           const bigger = new Int32Array(this.nodeToken.length * 2).fill(-1);
           bigger.set(this.nodeToken);
           this.nodeToken = bigger;
         }
-        this.children.set(key, child);
+        this.children.set(node, c, child);
       }
       node = child;
     }
-    // A later duplicate wins in the trie like in Rust's token → id map.
-    if (token.length > 0) this.nodeToken[node] = this.tokenIds.get(token)!;
-    void id;
+    // A later duplicate overwrites, like Rust's token → id map.
+    if (token.length > 0) this.nodeToken[node] = id;
   }
 
   tokenize(piece: string, out: ModelOutput): void {
@@ -97,8 +107,8 @@ export class UnigramModel implements Model {
       let hasSingle = false;
       let node = 0;
       for (let pos = start; pos < size; pos++) {
-        const child = children.get(node * 65536 + s.charCodeAt(pos));
-        if (child === undefined) break;
+        const child = children.get(node, s.charCodeAt(pos));
+        if (child < 0) break;
         node = child;
         const id = nodeToken[node];
         if (id < 0) continue;
@@ -181,9 +191,6 @@ export class UnigramModel implements Model {
   }
   idToToken(id: number): string | undefined {
     return this.tokens[id];
-  }
-  vocab(): Map<string, number> {
-    return this.tokenIds;
   }
   vocabSize(): number {
     return this.tokens.length;

@@ -9,10 +9,10 @@ export class WordLevelModel implements Model {
   ) {}
 
   tokenize(word: string, out: ModelOutput): void {
-    let id = this.v.byToken.get(word);
+    let id = this.v.get(word);
     let token = word;
     if (id === undefined) {
-      id = this.v.byToken.get(this.unkToken);
+      id = this.v.get(this.unkToken);
       token = this.unkToken;
       if (id === undefined)
         throw new TokenizerConfigError(
@@ -26,13 +26,10 @@ export class WordLevelModel implements Model {
   }
 
   tokenToId(token: string): number | undefined {
-    return this.v.byToken.get(token);
+    return this.v.get(token);
   }
   idToToken(id: number): string | undefined {
     return this.v.byId[id];
-  }
-  vocab(): Map<string, number> {
-    return this.v.byToken;
   }
   vocabSize(): number {
     return this.v.size;

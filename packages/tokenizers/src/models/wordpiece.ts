@@ -14,7 +14,7 @@ export class WordPieceModel implements Model {
     private readonly maxInputCharsPerWord: number,
     path: string,
   ) {
-    const unk = v.byToken.get(unkToken);
+    const unk = v.get(unkToken);
     this.unkId = unk === undefined ? -1 : unk;
     if (unk === undefined && v.size > 0) {
       // Rust only fails when an unknown word is met; we keep that behavior (see tokenize).
@@ -53,7 +53,7 @@ export class WordPieceModel implements Model {
       if (!(c >= 0xdc00 && c <= 0xdfff)) chars++;
     }
     if (chars > this.maxInputCharsPerWord) return this.unknown(word);
-    const vocab = this.v.byToken;
+    const vocab = this.v;
     const result: ModelOutput = { ids: [], tokens: [], starts: [], ends: [] };
     let start = 0;
     while (start < word.length) {
@@ -80,13 +80,10 @@ export class WordPieceModel implements Model {
   }
 
   tokenToId(token: string): number | undefined {
-    return this.v.byToken.get(token);
+    return this.v.get(token);
   }
   idToToken(id: number): string | undefined {
     return this.v.byId[id];
-  }
-  vocab(): Map<string, number> {
-    return this.v.byToken;
   }
   vocabSize(): number {
     return this.v.size;
