@@ -28,12 +28,45 @@ export function attentionScratchBytes(lk: i32, d: i32): i32 {
 /** Packs keys into 8-key panels [D x 8], pre-multiplied by the score scale. */
 function packKeys(k: usize, b: i32, h: i32, lk: i32, hd: i32, d: i32, scale: f32, dst: usize): void {
   const panels = roundUp8(lk) >> 3;
+  const d4 = d & ~3;
+  const scaleV = f32x4.splat(scale);
   for (let p = 0; p < panels; p++) {
-    for (let c = 0; c < 8; c++) {
+    const panel = dst + <usize>(p * d * 8) * 4;
+    // Four keys at a time: load 4 x 4 values, transpose, store four 4-key rows of the panel.
+    for (let c = 0; c < 8; c += 4) {
       const key = p * 8 + c;
-      const src = k + <usize>((b * lk + key) * hd + h * d) * 4;
-      for (let dd = 0; dd < d; dd++) {
-        store<f32>(dst + <usize>((p * d + dd) * 8 + c) * 4, key < lk ? load<f32>(src + <usize>dd * 4) * scale : 0);
+      if (key + 4 <= lk) {
+        const k0 = k + <usize>((b * lk + key) * hd + h * d) * 4;
+        const k1 = k0 + <usize>hd * 4;
+        const k2 = k1 + <usize>hd * 4;
+        const k3 = k2 + <usize>hd * 4;
+        for (let dd = 0; dd < d4; dd += 4) {
+          const off = <usize>dd * 4;
+          const r0 = v128.load(k0 + off), r1 = v128.load(k1 + off), r2 = v128.load(k2 + off), r3 = v128.load(k3 + off);
+          const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5); // k0d0 k1d0 k0d1 k1d1
+          const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5); // k2d0 k3d0 k2d1 k3d1
+          const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+          const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+          const out = panel + <usize>(dd * 8 + c) * 4;
+          v128.store(out, f32x4.mul(i32x4.shuffle(t0, t1, 0, 1, 4, 5), scaleV));
+          v128.store(out, f32x4.mul(i32x4.shuffle(t0, t1, 2, 3, 6, 7), scaleV), 32);
+          v128.store(out, f32x4.mul(i32x4.shuffle(t2, t3, 0, 1, 4, 5), scaleV), 64);
+          v128.store(out, f32x4.mul(i32x4.shuffle(t2, t3, 2, 3, 6, 7), scaleV), 96);
+        }
+        for (let dd = d4; dd < d; dd++) {
+          for (let cc = 0; cc < 4; cc++) {
+            store<f32>(panel + <usize>(dd * 8 + c + cc) * 4, load<f32>(k0 + <usize>(cc * hd + dd) * 4) * scale);
+          }
+        }
+      } else {
+        // Last, partial group: scalar, zero past Lk.
+        for (let cc = 0; cc < 4; cc++) {
+          const kk = key + cc;
+          const src = k + <usize>((b * lk + kk) * hd + h * d) * 4;
+          for (let dd = 0; dd < d; dd++) {
+            store<f32>(panel + <usize>(dd * 8 + c + cc) * 4, kk < lk ? load<f32>(src + <usize>dd * 4) * scale : 0);
+          }
+        }
       }
     }
   }
@@ -178,7 +211,8 @@ function packKeys(k: usize, b: i32, h: i32, lk: i32, hd: i32, d: i32, scale: f32
     store<f32>(row + <usize>j * 4, p);
     sum += p;
   }
-  const correction: f32 = mOld == NEG_INF ? 0 : Mathf.exp(mOld - mNew);
+  // e^(mOld - mNew) with the vector exp: cheaper than the software Mathf.exp call.
+  const correction: f32 = mOld == NEG_INF ? 0 : f32x4.extract_lane(expv(f32x4.splat(mOld - mNew)), 0);
   if (correction != 1 && mOld != NEG_INF) {
     const cv = f32x4.splat(correction);
     for (let dd = 0; dd < dPad; dd += 4) v128.store(accRow + <usize>dd * 4, f32x4.mul(v128.load(accRow + <usize>dd * 4), cv));
@@ -265,7 +299,10 @@ export function attention(
           const inv: f32 = l > 0 ? <f32>1 / l : 0;
           const accRow = acc + <usize>r * accStride;
           const dst = out + <usize>((b * lq + i0 + r) * hd + h * d) * 4;
-          for (let dd = 0; dd < d; dd++) store<f32>(dst + <usize>dd * 4, load<f32>(accRow + <usize>dd * 4) * inv);
+          const invV = f32x4.splat(inv);
+          let dd = 0;
+          for (; dd + 4 <= d; dd += 4) v128.store(dst + <usize>dd * 4, f32x4.mul(v128.load(accRow + <usize>dd * 4), invV));
+          for (; dd < d; dd++) store<f32>(dst + <usize>dd * 4, load<f32>(accRow + <usize>dd * 4) * inv);
           if (probs) {
             writeProbabilities(q, k, b, h, i0 + r, lq, lk, heads, d, scale, keyBias, causal, bias, load<f32>(rowMax + <usize>r * 4), inv, probs);
           }
