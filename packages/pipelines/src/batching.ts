@@ -34,7 +34,11 @@ function splitRows(t: Tensor, batch: number): Tensor[] {
 }
 
 /** Runs every encoding through `model.forward`, `batchSize` at a time; one output set per encoding. */
-export async function forwardAll(model: PipelineModel, encodings: readonly Encoding[], batchSize = DEFAULT_BATCH_SIZE): Promise<ModelOutputs[]> {
+export async function forwardAll(
+  model: PipelineModel,
+  encodings: readonly Encoding[],
+  batchSize = DEFAULT_BATCH_SIZE,
+): Promise<ModelOutputs[]> {
   const padId = specialToken(model.tokenizer, "pad_token")?.id ?? 0;
   const results: ModelOutputs[] = [];
   for (let start = 0; start < encodings.length; start += batchSize) {

@@ -30,7 +30,9 @@ export function problemTypeOf(model: PipelineModel): string | null {
 export function label2idOf(model: PipelineModel): [string, number][] {
   const raw = model.config.label2id;
   if (raw && typeof raw === "object") {
-    return Object.entries(raw as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === "number");
+    return Object.entries(raw as Record<string, unknown>).filter(
+      (e): e is [string, number] => typeof e[1] === "number",
+    );
   }
   const id2label = model.config.id2label;
   if (id2label && typeof id2label === "object") {

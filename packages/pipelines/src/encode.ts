@@ -22,7 +22,9 @@ export function encodeForModel(
   }
   const encoding = model.tokenizer.encode(text, pair, { truncation: false, padding: false });
   if (max !== null && encoding.length > max) {
-    throw new RangeError(`${field} is ${encoding.length} tokens long, more than the model's maximum of ${max}; pass truncation: true to cut it`);
+    throw new RangeError(
+      `${field} is ${encoding.length} tokens long, more than the model's maximum of ${max}; pass truncation: true to cut it`,
+    );
   }
   return encoding;
 }

@@ -52,7 +52,8 @@ export interface PipelineModel {
 export function checkModel(model: unknown): PipelineModel {
   if (model === null || typeof model !== "object") throw new TypeError("model must be a loaded model object");
   const m = model as Partial<PipelineModel>;
-  if (m.config === null || typeof m.config !== "object") throw new TypeError("model.config must be the parsed config.json object");
+  if (m.config === null || typeof m.config !== "object")
+    throw new TypeError("model.config must be the parsed config.json object");
   if (m.tokenizer === null || typeof m.tokenizer !== "object" || typeof m.tokenizer.encode !== "function") {
     throw new TypeError("model.tokenizer must be an @edgeformers/tokenizers Tokenizer");
   }
@@ -63,11 +64,14 @@ export function checkModel(model: unknown): PipelineModel {
 /** Reads a named output and checks its rank, naming the output in the error. */
 export function output(outputs: ModelOutputs, name: string, rank: number): Tensor {
   const t = outputs[name];
-  if (!t) throw new TypeError(`the model returned no "${name}" output (got ${Object.keys(outputs).join(", ") || "none"})`);
-  if (t.dims.length !== rank) throw new RangeError(`model output "${name}" must have ${rank} dims, got [${t.dims.join(", ")}]`);
+  if (!t)
+    throw new TypeError(`the model returned no "${name}" output (got ${Object.keys(outputs).join(", ") || "none"})`);
+  if (t.dims.length !== rank)
+    throw new RangeError(`model output "${name}" must have ${rank} dims, got [${t.dims.join(", ")}]`);
   let size = 1;
   for (const d of t.dims) size *= d;
-  if (t.data.length !== size) throw new RangeError(`model output "${name}" has ${t.data.length} values for dims [${t.dims.join(", ")}]`);
+  if (t.data.length !== size)
+    throw new RangeError(`model output "${name}" has ${t.data.length} values for dims [${t.dims.join(", ")}]`);
   return t;
 }
 

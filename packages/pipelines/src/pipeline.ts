@@ -7,9 +7,18 @@ import { checkModel, type PipelineModel } from "./model.js";
 import { type Embedding, type FeatureExtractionOptions, featureExtraction } from "./tasks/feature-extraction.js";
 import { type FillMaskOptions, type FillMaskResult, fillMask } from "./tasks/fill-mask.js";
 import { type PromptClassificationOptions, promptClassification } from "./tasks/prompt-classification.js";
-import { type QuestionAnsweringInput, type QuestionAnsweringOptions, type QuestionAnsweringOutput, questionAnswering } from "./tasks/question-answering.js";
+import {
+  type QuestionAnsweringInput,
+  type QuestionAnsweringOptions,
+  type QuestionAnsweringOutput,
+  questionAnswering,
+} from "./tasks/question-answering.js";
 import { type RerankInput, type RerankOptions, type RerankResult, rerank } from "./tasks/rerank.js";
-import { type SentenceSimilarityInput, type SentenceSimilarityOptions, sentenceSimilarity } from "./tasks/sentence-similarity.js";
+import {
+  type SentenceSimilarityInput,
+  type SentenceSimilarityOptions,
+  sentenceSimilarity,
+} from "./tasks/sentence-similarity.js";
 import {
   type LabelScore,
   type TextClassificationInput,
@@ -17,19 +26,43 @@ import {
   type TextClassificationOutput,
   textClassification,
 } from "./tasks/text-classification.js";
-import { type TokenClassificationOptions, type TokenClassificationResult, tokenClassification } from "./tasks/token-classification.js";
-import { type ZeroShotClassificationOptions, type ZeroShotResult, zeroShotClassification } from "./tasks/zero-shot-classification.js";
+import {
+  type TokenClassificationOptions,
+  type TokenClassificationResult,
+  tokenClassification,
+} from "./tasks/token-classification.js";
+import {
+  type ZeroShotClassificationOptions,
+  type ZeroShotResult,
+  zeroShotClassification,
+} from "./tasks/zero-shot-classification.js";
 import { checkObject, mergeOptions } from "./validate.js";
 
 /** [input, options, output] per task. */
 export interface TaskSignatures {
-  "text-classification": [TextClassificationInput | TextClassificationInput[], TextClassificationOptions, TextClassificationOutput];
-  "token-classification": [string | string[], TokenClassificationOptions, TokenClassificationResult | TokenClassificationResult[]];
-  "question-answering": [QuestionAnsweringInput | QuestionAnsweringInput[], QuestionAnsweringOptions, QuestionAnsweringOutput | QuestionAnsweringOutput[]];
+  "text-classification": [
+    TextClassificationInput | TextClassificationInput[],
+    TextClassificationOptions,
+    TextClassificationOutput,
+  ];
+  "token-classification": [
+    string | string[],
+    TokenClassificationOptions,
+    TokenClassificationResult | TokenClassificationResult[],
+  ];
+  "question-answering": [
+    QuestionAnsweringInput | QuestionAnsweringInput[],
+    QuestionAnsweringOptions,
+    QuestionAnsweringOutput | QuestionAnsweringOutput[],
+  ];
   "fill-mask": [string | string[], FillMaskOptions, FillMaskResult | FillMaskResult[]];
   "zero-shot-classification": [string | string[], ZeroShotClassificationOptions, ZeroShotResult | ZeroShotResult[]];
   "feature-extraction": [string | string[], FeatureExtractionOptions, Embedding | Embedding[] | Embedding[][]];
-  "sentence-similarity": [SentenceSimilarityInput | SentenceSimilarityInput[], SentenceSimilarityOptions, number[] | number[][]];
+  "sentence-similarity": [
+    SentenceSimilarityInput | SentenceSimilarityInput[],
+    SentenceSimilarityOptions,
+    number[] | number[][],
+  ];
   rerank: [RerankInput | RerankInput[], RerankOptions, RerankResult[] | RerankResult[][]];
   "prompt-classification": [string | string[], PromptClassificationOptions, LabelScore[] | LabelScore[][]];
 }
@@ -70,8 +103,14 @@ export const TASKS: readonly string[] = [...Object.keys(RUNNERS), ...Object.keys
  * Creates a pipeline. Options are checked on the first call (a typo fails there with the option's
  * name); call options override these per call.
  */
-export async function pipeline<T extends PipelineTask>(task: T, model: PipelineModel, options?: Options<T>): Promise<Pipeline<T>> {
-  const canonical = (typeof task === "string" && task in ALIASES ? ALIASES[task as keyof typeof ALIASES] : task) as keyof TaskSignatures;
+export async function pipeline<T extends PipelineTask>(
+  task: T,
+  model: PipelineModel,
+  options?: Options<T>,
+): Promise<Pipeline<T>> {
+  const canonical = (
+    typeof task === "string" && task in ALIASES ? ALIASES[task as keyof typeof ALIASES] : task
+  ) as keyof TaskSignatures;
   const run = typeof canonical === "string" && Object.hasOwn(RUNNERS, canonical) ? RUNNERS[canonical] : undefined;
   if (!run) throw new TypeError(`task must be one of ${TASKS.join(", ")}, got ${JSON.stringify(task)}`);
   const loaded = checkModel(model);

@@ -14,7 +14,9 @@ export function pool(tokens: number[][], mask: number[], mode: PoolingMode): num
     case "max": {
       // Masked positions are set to -1e9 before the max.
       out.fill(-Infinity);
-      tokens.forEach((v, t) => v.forEach((x, k) => (out[k] = Math.max(out[k], mask[t] ? x : -1e9))));
+      for (let t = 0; t < tokens.length; t++) {
+        for (let k = 0; k < hidden; k++) out[k] = Math.max(out[k], mask[t] ? tokens[t][k] : -1e9);
+      }
       return out;
     }
     case "lasttoken": {
@@ -36,7 +38,9 @@ export function pool(tokens: number[][], mask: number[], mode: PoolingMode): num
       tokens.forEach((v, t) => {
         const w = mask[t] * (mode === "weightedmean" ? t + 1 : 1);
         weightSum += w;
-        if (w) v.forEach((x, k) => (out[k] += x * w));
+        if (w) {
+          for (let k = 0; k < hidden; k++) out[k] += v[k] * w;
+        }
       });
       const divisor = mode === "mean_sqrt_len" ? Math.sqrt(weightSum) : Math.max(weightSum, 1e-9);
       return out.map((x) => x / divisor);

@@ -15,9 +15,13 @@ export function targetId(tokenizer: Tokenizer, target: string, warn: Warn): numb
   if (id !== undefined) return id;
   const ids = tokenizer.encode(target, null, { addSpecialTokens: false, truncation: false, padding: false }).ids;
   if (ids.length === 0) {
-    warn(`The specified target token \`${target}\` does not exist in the model vocabulary. We cannot replace it with anything meaningful, ignoring it`);
+    warn(
+      `The specified target token \`${target}\` does not exist in the model vocabulary. We cannot replace it with anything meaningful, ignoring it`,
+    );
     return null;
   }
-  warn(`The specified target token \`${target}\` does not exist in the model vocabulary. Replacing with \`${tokenizer.idToToken(ids[0])}\`.`);
+  warn(
+    `The specified target token \`${target}\` does not exist in the model vocabulary. Replacing with \`${tokenizer.idToToken(ids[0])}\`.`,
+  );
   return ids[0];
 }

@@ -19,14 +19,17 @@ export function checkBoolean(value: unknown, field: string): boolean {
 }
 
 export function checkInteger(value: unknown, field: string, min: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value)) throw new TypeError(`${field} must be an integer, got ${describe(value)}`);
+  if (typeof value !== "number" || !Number.isInteger(value))
+    throw new TypeError(`${field} must be an integer, got ${describe(value)}`);
   if (value < min) throw new RangeError(`${field} must be >= ${min}, got ${value}`);
   return value;
 }
 
 export function checkEnum<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
   if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
-    throw new TypeError(`${field} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${describe(value)}`);
+    throw new TypeError(
+      `${field} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${describe(value)}`,
+    );
   }
   return value as T;
 }
@@ -62,7 +65,11 @@ export function mergeOptions(
  * One input or an array of inputs. Returns the list and whether the caller gave a single one,
  * so the result can be unwrapped the way Python pipelines do.
  */
-export function asBatch<T>(inputs: unknown, field: string, check: (value: unknown, field: string) => T): { items: T[]; single: boolean } {
+export function asBatch<T>(
+  inputs: unknown,
+  field: string,
+  check: (value: unknown, field: string) => T,
+): { items: T[]; single: boolean } {
   if (Array.isArray(inputs)) {
     if (inputs.length === 0) throw new RangeError(`${field} must not be an empty array`);
     return { items: inputs.map((v, i) => check(v, `${field}[${i}]`)), single: false };

@@ -20,7 +20,9 @@ function encoder(st?: SentenceTransformersInfo, config: Record<string, unknown> 
   return new ControlledModel(
     tok,
     config,
-    (ids, mask) => ({ last_hidden_state: ids.map((id, t) => (mask[t] ? (VECTORS[tok.idToToken(id) ?? ""] ?? [0, 0, 0]) : [99, 99, 99])) }),
+    (ids, mask) => ({
+      last_hidden_state: ids.map((id, t) => (mask[t] ? (VECTORS[tok.idToToken(id) ?? ""] ?? [0, 0, 0]) : [99, 99, 99])),
+    }),
     st,
   );
 }
@@ -58,7 +60,10 @@ describe("feature-extraction pooling ([CLS] a b [SEP] = [1,1,1] [2,0,0] [0,4,0] 
       [2, 1, 1],
       [2, 4, 6],
     ]);
-    expect(await featureExtraction(m, ["a", "a b c"])).toEqual([closeAll([2 / 3, 0, 0]), closeAll([2 / 5, 4 / 5, 6 / 5])]);
+    expect(await featureExtraction(m, ["a", "a b c"])).toEqual([
+      closeAll([2 / 3, 0, 0]),
+      closeAll([2 / 5, 4 / 5, 6 / 5]),
+    ]);
   });
 
   it("normalize, the Normalize module and Matryoshka dimensions in sentence-transformers order", async () => {
@@ -68,12 +73,17 @@ describe("feature-extraction pooling ([CLS] a b [SEP] = [1,1,1] [2,0,0] [0,4,0] 
     const st: SentenceTransformersInfo = { pooling: { mode: "weightedmean" }, normalize: true };
     expect(await featureExtraction(encoder(st), "a b", { dimensions: 2 })).toEqual(closeAll([0.104828, 0.943456]));
     // ... and normalize_embeddings after the cut: [0.104828, 0.943456] / 0.949262 = [0.110432, 0.993884]
-    expect(await featureExtraction(encoder(st), "a b", { dimensions: 2, normalize: true })).toEqual(closeAll([0.110432, 0.993884]));
+    expect(await featureExtraction(encoder(st), "a b", { dimensions: 2, normalize: true })).toEqual(
+      closeAll([0.110432, 0.993884]),
+    );
   });
 
   it("prompts: default prompt name, promptName, prompt, include_prompt false", async () => {
     const prompts = { query: "query: ", passage: "" };
-    const st: SentenceTransformersInfo = { pooling: { mode: "mean", includePrompt: false }, config: { prompts, default_prompt_name: "query" } };
+    const st: SentenceTransformersInfo = {
+      pooling: { mode: "mean", includePrompt: false },
+      config: { prompts, default_prompt_name: "query" },
+    };
     // "query: a" = [CLS] query : a [SEP]; the prompt's 3 tokens ([CLS] query :) are left out: ([2,0,0] + [-1,-1,-1]) / 2
     expect(await featureExtraction(encoder(st), "a")).toEqual([0.5, -0.5, -0.5]);
     // include_prompt true: ([1,1,1] + [10,0,0] + [0,10,0] + [2,0,0] + [-1,-1,-1]) / 5 = [2.4, 2, 0]
@@ -81,8 +91,12 @@ describe("feature-extraction pooling ([CLS] a b [SEP] = [1,1,1] [2,0,0] [0,4,0] 
     expect(await featureExtraction(encoder(included), "a")).toEqual(closeAll([2.4, 2, 0]));
     // promptName "passage" (empty prompt): [2/3, 0, 0]; an explicit prompt wins over promptName
     expect(await featureExtraction(encoder(included), "a", { promptName: "passage" })).toEqual(closeAll([2 / 3, 0, 0]));
-    expect(await featureExtraction(encoder(included), "a", { prompt: "", promptName: "query" })).toEqual(closeAll([2 / 3, 0, 0]));
-    await expect(featureExtraction(encoder(included), "a", { promptName: "doc" })).rejects.toThrow(/"doc" is not one of the model's prompts \(\["query","passage"\]\)/);
+    expect(await featureExtraction(encoder(included), "a", { prompt: "", promptName: "query" })).toEqual(
+      closeAll([2 / 3, 0, 0]),
+    );
+    await expect(featureExtraction(encoder(included), "a", { promptName: "doc" })).rejects.toThrow(
+      /"doc" is not one of the model's prompts \(\["query","passage"\]\)/,
+    );
   });
 
   it("pooling none returns token embeddings", async () => {
@@ -94,16 +108,22 @@ describe("feature-extraction pooling ([CLS] a b [SEP] = [1,1,1] [2,0,0] [0,4,0] 
   });
 
   it("truncation to the model maximum, or rejection", async () => {
-    const small = new ControlledModel(wordPieceTokenizer(["a"]), { max_position_embeddings: 4 }, (ids) => ({ last_hidden_state: ids.map(() => [1]) }));
+    const small = new ControlledModel(wordPieceTokenizer(["a"]), { max_position_embeddings: 4 }, (ids) => ({
+      last_hidden_state: ids.map(() => [1]),
+    }));
     await featureExtraction(small, "a a a a a");
     expect(small.calls[0].inputIds[0]).toHaveLength(4);
-    await expect(featureExtraction(small, ["a", "a a a a a"], { truncation: false })).rejects.toThrow(/inputs\[1\] is 7 tokens long, more than the model's maximum of 4/);
+    await expect(featureExtraction(small, ["a", "a a a a a"], { truncation: false })).rejects.toThrow(
+      /inputs\[1\] is 7 tokens long, more than the model's maximum of 4/,
+    );
   });
 
   it("validates", async () => {
     await expect(featureExtraction(encoder(), "a", { pooling: "sum" as "mean" })).rejects.toThrow(/options.pooling/);
     await expect(featureExtraction(encoder(), "a", { dimensions: 0 })).rejects.toThrow(RangeError);
-    await expect(featureExtraction(encoder(), "a", { dimensions: 4 })).rejects.toThrow(/larger than the embedding size/);
+    await expect(featureExtraction(encoder(), "a", { dimensions: 4 })).rejects.toThrow(
+      /larger than the embedding size/,
+    );
     await expect(featureExtraction(encoder(), null as unknown as string)).rejects.toThrow(/inputs must be a string/);
   });
 });
@@ -117,22 +137,33 @@ describe("sentence-similarity", () => {
   });
   it("the model's similarity_fn_name, or an explicit function", async () => {
     // dot: 4/9, 0, 1/3
-    expect(await sentenceSimilarity(encoder({ config: { similarity_fn_name: "dot" } }), input)).toEqual(closeAll([4 / 9, 0, 1 / 3]));
+    expect(await sentenceSimilarity(encoder({ config: { similarity_fn_name: "dot" } }), input)).toEqual(
+      closeAll([4 / 9, 0, 1 / 3]),
+    );
     // -euclidean: 0, -sqrt(4/9 + 16/9) = -1.490712, -sqrt(1/36 + 1) = -1.013794
-    expect(await sentenceSimilarity(encoder(), input, { similarity: "euclidean" })).toEqual(closeAll([0, -1.490712, -1.013794]));
+    expect(await sentenceSimilarity(encoder(), input, { similarity: "euclidean" })).toEqual(
+      closeAll([0, -1.490712, -1.013794]),
+    );
     // -manhattan: 0, -2, -(1/6 + 1)
-    expect(await sentenceSimilarity(encoder(), [input], { similarity: "manhattan" })).toEqual([closeAll([0, -2, -7 / 6])]);
+    expect(await sentenceSimilarity(encoder(), [input], { similarity: "manhattan" })).toEqual([
+      closeAll([0, -2, -7 / 6]),
+    ]);
   });
   it("validates", async () => {
-    await expect(sentenceSimilarity(encoder(), { source_sentence: "a", sentences: [] })).rejects.toThrow(/inputs.sentences must be a non-empty array/);
-    await expect(sentenceSimilarity(encoder(), { source_sentence: "a", sentences: ["b"] }, { similarity: "jaccard" as "dot" })).rejects.toThrow(TypeError);
+    await expect(sentenceSimilarity(encoder(), { source_sentence: "a", sentences: [] })).rejects.toThrow(
+      /inputs.sentences must be a non-empty array/,
+    );
+    await expect(
+      sentenceSimilarity(encoder(), { source_sentence: "a", sentences: ["b"] }, { similarity: "jaccard" as "dot" }),
+    ).rejects.toThrow(TypeError);
   });
 });
 
 describe("rerank", () => {
   const id = (w: string) => tok.tokenToId(w) as number;
   // logit = sum over the pair's tokens: a 2, b -1, c 0.5. Query "c": "a" 2.5, "b" -0.5, "c a" 3
-  const cross = (config: Record<string, unknown> = {}) => new ControlledModel(tok, config, sequenceLogits({ [id("a")]: [2], [id("b")]: [-1], [id("c")]: [0.5] }, 1));
+  const cross = (config: Record<string, unknown> = {}) =>
+    new ControlledModel(tok, config, sequenceLogits({ [id("a")]: [2], [id("b")]: [-1], [id("c")]: [0.5] }, 1));
   const input = { query: "c", texts: ["a", "b", "c a"] };
 
   it("sigmoid scores, sorted", async () => {

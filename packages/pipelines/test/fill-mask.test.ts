@@ -6,7 +6,22 @@ import type { LabelScore } from "../src/tasks/text-classification.js";
 import { ControlledModel, fixture, loadFixtureTokenizer, wordPieceTokenizer } from "./helpers.js";
 
 // 5 specials + 14 words = vocabulary of 19
-const tok = wordPieceTokenizer(["the", "capital", "of", "france", "is", "paris", "london", "good", "bad", "overall", "it", "was", ".", "##s"]);
+const tok = wordPieceTokenizer([
+  "the",
+  "capital",
+  "of",
+  "france",
+  "is",
+  "paris",
+  "london",
+  "good",
+  "bad",
+  "overall",
+  "it",
+  "was",
+  ".",
+  "##s",
+]);
 const id = (w: string) => tok.tokenToId(w) as number;
 const V = tok.vocabSize;
 
@@ -20,7 +35,7 @@ function mlm(values: Record<string, number>, tokenizer = tok, vocab = V) {
 // paris 3, london 2, the 1, 16 others 0: Z = e³ + e² + e + 16 = 20.085537 + 7.389056 + 2.718282 + 16 = 46.192875
 const P_PARIS = 20.085537 / 46.192875; // 0.434821
 const P_LONDON = 7.389056 / 46.192875; // 0.159961
-const P_THE = 2.718282 / 46.192875; // 0.058846
+const P_THE = Math.E / 46.192875; // 2.718282 / 46.192875 = 0.058846
 const P_OTHER = 1 / 46.192875; // 0.021648
 const close = (x: number) => expect.closeTo(x, 5);
 const model = () => mlm({ paris: 3, london: 2, the: 1 });
@@ -31,7 +46,12 @@ describe("fill-mask", () => {
     const r = await fillMask(model(), "The capital of France is [MASK].", { topK: 3 });
     expect(r).toEqual([
       { score: close(P_PARIS), token: id("paris"), token_str: "paris", sequence: "the capital of france is paris." },
-      { score: close(P_LONDON), token: id("london"), token_str: "london", sequence: "the capital of france is london." },
+      {
+        score: close(P_LONDON),
+        token: id("london"),
+        token_str: "london",
+        sequence: "the capital of france is london.",
+      },
       { score: close(P_THE), token: id("the"), token_str: "the", sequence: "the capital of france is the." },
     ]);
   });
@@ -52,10 +72,15 @@ describe("fill-mask", () => {
 
   it("a target outside the vocabulary becomes its first token, with Python's warning", async () => {
     const warnings: string[] = [];
-    const r = (await fillMask(model(), "[MASK]", { targets: "londons", onWarning: (w) => warnings.push(w) })) as FillMaskCandidate[];
+    const r = (await fillMask(model(), "[MASK]", {
+      targets: "londons",
+      onWarning: (w) => warnings.push(w),
+    })) as FillMaskCandidate[];
     // "londons" → london ##s → london
     expect(r).toEqual([{ score: close(P_LONDON), token: id("london"), token_str: "london", sequence: "london" }]);
-    expect(warnings).toEqual(["The specified target token `londons` does not exist in the model vocabulary. Replacing with `london`."]);
+    expect(warnings).toEqual([
+      "The specified target token `londons` does not exist in the model vocabulary. Replacing with `london`.",
+    ]);
     const spy = vi.spyOn(console, "warn").mockImplementation(() => {});
     await fillMask(model(), "[MASK]", { targets: ["paris", "parisx"] });
     expect(spy).toHaveBeenCalledTimes(1);
@@ -65,8 +90,22 @@ describe("fill-mask", () => {
   it("several masks: one list per mask, sequences keep the special tokens", async () => {
     const r = (await fillMask(model(), "paris is [MASK] [MASK].", { topK: 1 })) as FillMaskCandidate[][];
     expect(r).toEqual([
-      [{ score: close(P_PARIS), token: id("paris"), token_str: "paris", sequence: "[CLS] paris is paris [MASK]. [SEP]" }],
-      [{ score: close(P_PARIS), token: id("paris"), token_str: "paris", sequence: "[CLS] paris is [MASK] paris. [SEP]" }],
+      [
+        {
+          score: close(P_PARIS),
+          token: id("paris"),
+          token_str: "paris",
+          sequence: "[CLS] paris is paris [MASK]. [SEP]",
+        },
+      ],
+      [
+        {
+          score: close(P_PARIS),
+          token: id("paris"),
+          token_str: "paris",
+          sequence: "[CLS] paris is [MASK] paris. [SEP]",
+        },
+      ],
     ]);
   });
 
@@ -89,7 +128,7 @@ describe("fill-mask", () => {
   it("roberta fixture: <mask> and byte-level tokens", async () => {
     const roberta = loadFixtureTokenizer("roberta");
     if (!roberta) return;
-    const m = mlm({ "ĠLondon": 3, "ĠParis": 4 }, roberta, roberta.vocabSize);
+    const m = mlm({ ĠLondon: 3, ĠParis: 4 }, roberta, roberta.vocabSize);
     const r = (await fillMask(m, "The capital of France is<mask>.", { topK: 2 })) as FillMaskCandidate[];
     expect(r.map((c) => [c.token_str, c.sequence])).toEqual([
       [" Paris", "The capital of France is Paris."],
@@ -119,7 +158,10 @@ describe("prompt classification", () => {
       verbalizer: { positive: ["good", "paris"], negative: "bad" },
       topK: 1,
     });
-    expect(r).toEqual([[{ label: "positive", score: close(0.844638) }], [{ label: "positive", score: close(0.844638) }]]);
+    expect(r).toEqual([
+      [{ label: "positive", score: close(0.844638) }],
+      [{ label: "positive", score: close(0.844638) }],
+    ]);
   });
 
   it("reads the mask position of the template", async () => {
@@ -149,7 +191,11 @@ describe("SST-2 dev sentences through prompt classification (bert-base-uncased t
   const tsv = fixture("data", "sst2-dev", "dev.tsv");
   it.skipIf(!bert || !tsv)("every sentence gets both labels, sorted, summing to 1", async () => {
     if (!bert || !tsv) return;
-    const sentences = readFileSync(tsv, "utf8").trim().split("\n").slice(1).map((l) => l.split("\t")[0]);
+    const sentences = readFileSync(tsv, "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split("\t")[0]);
     expect(sentences.length).toBe(872);
     const good = bert.tokenToId("good") as number;
     const bad = bert.tokenToId("bad") as number;

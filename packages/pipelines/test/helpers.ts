@@ -32,18 +32,43 @@ export function loadFixtureTokenizer(name: string): Tokenizer | null {
 /** A small BERT-style WordPiece tokenizer (lowercasing, [CLS] a [SEP] b [SEP]). */
 export function wordPieceTokenizer(words: string[], config: Record<string, unknown> = {}): Tokenizer {
   const vocab: Record<string, number> = {};
-  for (const w of ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ...words]) if (!(w in vocab)) vocab[w] = Object.keys(vocab).length;
-  const special = (id: number, content: string) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+  for (const w of ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ...words])
+    if (!(w in vocab)) vocab[w] = Object.keys(vocab).length;
+  const special = (id: number, content: string) => ({
+    id,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  });
   const json = {
     version: "1.0",
     truncation: null,
     padding: null,
-    added_tokens: [special(0, "[PAD]"), special(1, "[UNK]"), special(2, "[CLS]"), special(3, "[SEP]"), special(4, "[MASK]")],
-    normalizer: { type: "BertNormalizer", clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
+    added_tokens: [
+      special(0, "[PAD]"),
+      special(1, "[UNK]"),
+      special(2, "[CLS]"),
+      special(3, "[SEP]"),
+      special(4, "[MASK]"),
+    ],
+    normalizer: {
+      type: "BertNormalizer",
+      clean_text: true,
+      handle_chinese_chars: true,
+      strip_accents: null,
+      lowercase: true,
+    },
     pre_tokenizer: { type: "BertPreTokenizer" },
     post_processor: {
       type: "TemplateProcessing",
-      single: [{ SpecialToken: { id: "[CLS]", type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } }, { SpecialToken: { id: "[SEP]", type_id: 0 } }],
+      single: [
+        { SpecialToken: { id: "[CLS]", type_id: 0 } },
+        { Sequence: { id: "A", type_id: 0 } },
+        { SpecialToken: { id: "[SEP]", type_id: 0 } },
+      ],
       pair: [
         { SpecialToken: { id: "[CLS]", type_id: 0 } },
         { Sequence: { id: "A", type_id: 0 } },
@@ -57,7 +82,13 @@ export function wordPieceTokenizer(words: string[], config: Record<string, unkno
       },
     },
     decoder: { type: "WordPiece", prefix: "##", cleanup: true },
-    model: { type: "WordPiece", unk_token: "[UNK]", continuing_subword_prefix: "##", max_input_chars_per_word: 100, vocab },
+    model: {
+      type: "WordPiece",
+      unk_token: "[UNK]",
+      continuing_subword_prefix: "##",
+      max_input_chars_per_word: 100,
+      vocab,
+    },
   };
   return Tokenizer.fromJSON(json, {
     cls_token: "[CLS]",
@@ -102,7 +133,10 @@ export class ControlledModel implements PipelineModel {
         const seq = first.length;
         const n = (first as number[][])[0].length;
         const flat = (values as number[][][]).flatMap((v) => v.flat());
-        out[name] = { data: Float32Array.from(flat), dims: name.endsWith("_logits") && n === 1 ? [rows.length, seq] : [rows.length, seq, n] };
+        out[name] = {
+          data: Float32Array.from(flat),
+          dims: name.endsWith("_logits") && n === 1 ? [rows.length, seq] : [rows.length, seq, n],
+        };
       }
     }
     return out;
@@ -114,7 +148,11 @@ export function sequenceLogits(table: Record<number, number[]>, numLabels: numbe
   return (ids, mask) => {
     const logits = new Array<number>(numLabels).fill(0);
     ids.forEach((id, i) => {
-      if (mask[i] && table[id]) table[id].forEach((v, k) => (logits[k] += v));
+      if (mask[i] && table[id]) {
+        table[id].forEach((v, k) => {
+          logits[k] += v;
+        });
+      }
     });
     return { logits };
   };

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
 import { type GroupedEntity, type LabelScore, pipeline, TASKS } from "@edgeformers/pipelines";
+import { describe, expect, it } from "vitest";
 import { ControlledModel, fixture, loadFixtureTokenizer, sequenceLogits, wordPieceTokenizer } from "./helpers.js";
 
 const labels = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC"];
@@ -22,7 +22,13 @@ describe("pipeline()", () => {
       ["LOC", "berlin", "Berlin"],
     ]);
     const max = (await run(text, { aggregationStrategy: "max" })) as GroupedEntity[];
-    expect(max[0]).toEqual({ entity_group: "LOC", score: expect.closeTo(0.990182, 5), word: "wolfgang", start: 11, end: 19 });
+    expect(max[0]).toEqual({
+      entity_group: "LOC",
+      score: expect.closeTo(0.990182, 5),
+      word: "wolfgang",
+      start: 11,
+      end: 19,
+    });
     // the pipeline's own options are unchanged by a call's
     expect(((await run(text)) as GroupedEntity[])[0].entity_group).toBe("PER");
   });
@@ -52,7 +58,9 @@ describe("pipeline()", () => {
     await expect(pipeline("ner", {} as never)).rejects.toThrow(/model.config/);
     await expect(pipeline("ner", ner(), "first" as never)).rejects.toThrow(/options must be an object/);
     const run = await pipeline("ner", ner());
-    await expect(run("x", { aggregation_strategy: "first" } as never)).rejects.toThrow(/unknown option "aggregation_strategy"/);
+    await expect(run("x", { aggregation_strategy: "first" } as never)).rejects.toThrow(
+      /unknown option "aggregation_strategy"/,
+    );
   });
 });
 
@@ -61,10 +69,18 @@ describe("SST-2 dev sentences through text-classification (bert-base-uncased tok
   const tsv = fixture("data", "sst2-dev", "dev.tsv");
   it.skipIf(!bert || !tsv)("shapes, ordering and no errors", async () => {
     if (!bert || !tsv) return;
-    const sentences = readFileSync(tsv, "utf8").trim().split("\n").slice(1).map((l) => l.split("\t")[0]);
+    const sentences = readFileSync(tsv, "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split("\t")[0]);
     const good = bert.tokenToId("good") as number;
     const bad = bert.tokenToId("bad") as number;
-    const model = new ControlledModel(bert, { id2label: { 0: "NEGATIVE", 1: "POSITIVE" } }, sequenceLogits({ [good]: [0, 1], [bad]: [1, 0] }, 2));
+    const model = new ControlledModel(
+      bert,
+      { id2label: { 0: "NEGATIVE", 1: "POSITIVE" } },
+      sequenceLogits({ [good]: [0, 1], [bad]: [1, 0] }, 2),
+    );
     const classify = await pipeline("sentiment-analysis", model, { batchSize: 64 });
     const best = (await classify(sentences)) as LabelScore[];
     expect(best).toHaveLength(872);
@@ -80,7 +96,9 @@ describe("SST-2 dev sentences through text-classification (bert-base-uncased tok
       expect(r[0]).toEqual(best[i]);
     });
     // a sentence with "good" and no "bad" must be POSITIVE: softmax([0, 1])[1] = 0.731059
-    const i = sentences.findIndex((s) => / good /.test(s) && !/ bad /.test(s) && (s.match(/ good /g) ?? []).length === 1);
+    const i = sentences.findIndex(
+      (s) => / good /.test(s) && !/ bad /.test(s) && (s.match(/ good /g) ?? []).length === 1,
+    );
     expect(best[i]).toEqual({ label: "POSITIVE", score: expect.closeTo(0.731059, 5) });
   });
 });

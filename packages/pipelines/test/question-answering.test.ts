@@ -24,7 +24,12 @@ describe("question-answering", () => {
 
   it("top 1: the best span start[s]*end[e], with char offsets into the context", async () => {
     // (b, c) = 0.563731 * 0.613825 = 0.346032
-    expect(await questionAnswering(model(), input)).toEqual({ score: close(0.346032), start: 2, end: 5, answer: "b c" });
+    expect(await questionAnswering(model(), input)).toEqual({
+      score: close(0.346032),
+      start: 2,
+      end: 5,
+      answer: "b c",
+    });
   });
 
   it("topK 3 ranks the spans of the s <= e band", async () => {
@@ -93,12 +98,16 @@ describe("question-answering", () => {
   });
 
   it("validates inputs and options like Python", async () => {
-    await expect(questionAnswering(model(), { question: "", context: "a" })).rejects.toThrow(/inputs.question cannot be empty/);
+    await expect(questionAnswering(model(), { question: "", context: "a" })).rejects.toThrow(
+      /inputs.question cannot be empty/,
+    );
     await expect(questionAnswering(model(), { question: "a" } as never)).rejects.toThrow(/inputs.context is required/);
     await expect(questionAnswering(model(), "a b" as never)).rejects.toThrow(TypeError);
     await expect(questionAnswering(model(), input, { topK: 0 })).rejects.toThrow(/topK must be >= 1/);
     await expect(questionAnswering(model(), input, { maxAnswerLen: 0 })).rejects.toThrow(RangeError);
-    await expect(questionAnswering(model(), input, { maxSeqLen: 8, docStride: 9 })).rejects.toThrow(/docStride \(9\) is larger than options.maxSeqLen/);
+    await expect(questionAnswering(model(), input, { maxSeqLen: 8, docStride: 9 })).rejects.toThrow(
+      /docStride \(9\) is larger than options.maxSeqLen/,
+    );
   });
 });
 
@@ -131,11 +140,17 @@ describe("question-answering on the SQuAD v2 sample with the bert-base-uncased t
         };
         return {
           // unanswerable: [CLS] (t = 0) carries the logit, so the null score wins
-          start_logits: ids.map((_, t) => [gold === undefined ? (t === 0 ? 10 : 0) : at(t)?.[0] === goldStart ? 10 : 0]),
+          start_logits: ids.map((_, t) => [
+            gold === undefined ? (t === 0 ? 10 : 0) : at(t)?.[0] === goldStart ? 10 : 0,
+          ]),
           end_logits: ids.map((_, t) => [gold === undefined ? (t === 0 ? 10 : 0) : at(t)?.[1] === goldEnd ? 10 : 0]),
         };
       });
-      const r = (await questionAnswering(m, { question: ex.question, context: ex.context }, { handleImpossibleAnswer: gold === undefined })) as Answer;
+      const r = (await questionAnswering(
+        m,
+        { question: ex.question, context: ex.context },
+        { handleImpossibleAnswer: gold === undefined },
+      )) as Answer;
       expect(ex.context.slice(r.start, r.end)).toBe(r.answer);
       if (gold === undefined) {
         // null = ~1 * ~1 beats any span

@@ -6,7 +6,12 @@ const tok = wordPieceTokenizer(["good", "bad", "movie", "plot", "the", "meh"]);
 const id = (w: string) => tok.tokenToId(w) as number;
 const config = { id2label: { 0: "NEGATIVE", 1: "POSITIVE" }, label2id: { NEGATIVE: 0, POSITIVE: 1 } };
 // "good" adds [0, 2] and "bad" adds [2, 0]: "good movie" → logits [0, 2].
-const model = () => new ControlledModel(tok, config, sequenceLogits({ [id("good")]: [0, 2], [id("bad")]: [2, 0], [id("meh")]: [1, 1] }, 2));
+const model = () =>
+  new ControlledModel(
+    tok,
+    config,
+    sequenceLogits({ [id("good")]: [0, 2], [id("bad")]: [2, 0], [id("meh")]: [1, 1] }, 2),
+  );
 
 describe("text-classification", () => {
   it("legacy default: a single string gives [best], softmax for 2 labels", async () => {
@@ -28,7 +33,10 @@ describe("text-classification", () => {
     expect(all.map((x) => x.label)).toEqual(["NEGATIVE", "POSITIVE"]);
     expect(all[1].score).toBeCloseTo(0.119203, 5);
     const one = (await textClassification(model(), ["bad movie", "good"], { topK: 1 })) as { label: string }[][];
-    expect(one).toEqual([[{ label: "NEGATIVE", score: expect.any(Number) }], [{ label: "POSITIVE", score: expect.any(Number) }]]);
+    expect(one).toEqual([
+      [{ label: "NEGATIVE", score: expect.any(Number) }],
+      [{ label: "POSITIVE", score: expect.any(Number) }],
+    ]);
   });
 
   it("equal scores keep label order (Python's stable sort)", async () => {
@@ -41,11 +49,16 @@ describe("text-classification", () => {
   });
 
   it("functionToApply sigmoid and none", async () => {
-    const s = (await textClassification(model(), "good", { topK: null, functionToApply: "sigmoid" })) as { score: number }[];
+    const s = (await textClassification(model(), "good", { topK: null, functionToApply: "sigmoid" })) as {
+      score: number;
+    }[];
     // sigmoid(2) = 0.880797, sigmoid(0) = 0.5
     expect(s[0].score).toBeCloseTo(0.880797, 5);
     expect(s[1].score).toBe(0.5);
-    const n = (await textClassification(model(), "good good", { topK: null, functionToApply: "none" })) as { label: string; score: number }[];
+    const n = (await textClassification(model(), "good good", { topK: null, functionToApply: "none" })) as {
+      label: string;
+      score: number;
+    }[];
     expect(n).toEqual([
       { label: "POSITIVE", score: 4 },
       { label: "NEGATIVE", score: 0 },
@@ -53,15 +66,24 @@ describe("text-classification", () => {
   });
 
   it("default function follows problem_type and num_labels like Python", async () => {
-    const mk = (cfg: Record<string, unknown>, n: number) => new ControlledModel(tok, cfg, sequenceLogits({ [id("good")]: new Array(n).fill(1) }, n));
+    const mk = (cfg: Record<string, unknown>, n: number) =>
+      new ControlledModel(tok, cfg, sequenceLogits({ [id("good")]: new Array(n).fill(1) }, n));
     // num_labels 1 → sigmoid(1) = 0.731059
-    const one = (await textClassification(mk({ id2label: { 0: "SCORE" } }, 1), "good")) as { label: string; score: number }[];
+    const one = (await textClassification(mk({ id2label: { 0: "SCORE" } }, 1), "good")) as {
+      label: string;
+      score: number;
+    }[];
     expect(one[0]).toEqual({ label: "SCORE", score: expect.closeTo(0.731059, 5) });
     // regression → raw logit 1
-    const reg = (await textClassification(mk({ problem_type: "regression", num_labels: 1 }, 1), "good")) as { label: string; score: number }[];
+    const reg = (await textClassification(mk({ problem_type: "regression", num_labels: 1 }, 1), "good")) as {
+      label: string;
+      score: number;
+    }[];
     expect(reg[0]).toEqual({ label: "LABEL_0", score: 1 });
     // multi_label with 3 labels → sigmoid each = 0.731059 (softmax would give 1/3)
-    const ml = (await textClassification(mk({ problem_type: "multi_label_classification" }, 3), "good", { topK: null })) as { score: number }[];
+    const ml = (await textClassification(mk({ problem_type: "multi_label_classification" }, 3), "good", {
+      topK: null,
+    })) as { score: number }[];
     expect(ml.map((x) => x.score)).toEqual(new Array(3).fill(expect.closeTo(0.731059, 5)));
     // 3 labels without problem_type → softmax = 1/3 each
     const sm = (await textClassification(mk({}, 3), "good", { topK: null })) as { label: string; score: number }[];
@@ -80,15 +102,25 @@ describe("text-classification", () => {
   it("validates inputs and options", async () => {
     await expect(textClassification(model(), 3 as unknown as string)).rejects.toThrow(TypeError);
     await expect(textClassification(model(), [])).rejects.toThrow(/inputs must not be an empty array/);
-    await expect(textClassification(model(), ["a", { text: 1 } as unknown as string])).rejects.toThrow(/inputs\[1\]\.text must be a string/);
+    await expect(textClassification(model(), ["a", { text: 1 } as unknown as string])).rejects.toThrow(
+      /inputs\[1\]\.text must be a string/,
+    );
     await expect(textClassification(model(), "a", { topK: 0 })).rejects.toThrow(RangeError);
-    await expect(textClassification(model(), "a", { functionToApply: "relu" as "none" })).rejects.toThrow(/functionToApply/);
+    await expect(textClassification(model(), "a", { functionToApply: "relu" as "none" })).rejects.toThrow(
+      /functionToApply/,
+    );
     await expect(textClassification(model(), "a", { top_k: 2 } as object)).rejects.toThrow(/unknown option "top_k"/);
   });
 
   it("too-long inputs are rejected unless truncation is on", async () => {
-    const small = new ControlledModel(wordPieceTokenizer(["good"], { model_max_length: 4 }), config, sequenceLogits({}, 2));
-    await expect(textClassification(small, "good good good good")).rejects.toThrow(/inputs is 6 tokens long, more than the model's maximum of 4/);
+    const small = new ControlledModel(
+      wordPieceTokenizer(["good"], { model_max_length: 4 }),
+      config,
+      sequenceLogits({}, 2),
+    );
+    await expect(textClassification(small, "good good good good")).rejects.toThrow(
+      /inputs is 6 tokens long, more than the model's maximum of 4/,
+    );
     await textClassification(small, "good good good good", { truncation: true });
     expect(small.calls[0].inputIds[0]).toHaveLength(4);
   });

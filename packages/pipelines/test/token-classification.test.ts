@@ -1,10 +1,27 @@
 import { describe, expect, it } from "vitest";
-import { tokenClassification, type GroupedEntity, type TokenEntity } from "../src/tasks/token-classification.js";
+import { type GroupedEntity, type TokenEntity, tokenClassification } from "../src/tasks/token-classification.js";
 import { ControlledModel, loadFixtureTokenizer, wordPieceTokenizer } from "./helpers.js";
 
 const labels = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC"];
 const config = { id2label: Object.fromEntries(labels.map((l, i) => [i, l])) };
-const tok = wordPieceTokenizer(["my", "name", "is", "wolf", "##gang", "and", "i", "live", "in", "berlin", "paris", "a", "b", "c", "d", "e"]);
+const tok = wordPieceTokenizer([
+  "my",
+  "name",
+  "is",
+  "wolf",
+  "##gang",
+  "and",
+  "i",
+  "live",
+  "in",
+  "berlin",
+  "paris",
+  "a",
+  "b",
+  "c",
+  "d",
+  "e",
+]);
 
 /** Per-token logits from the token string; anything not listed is "O" with logits [2,0,0,0,0]. */
 function nerModel(byToken: Record<string, number[]>, tokenizer = tok) {
@@ -39,7 +56,9 @@ describe("token-classification", () => {
   });
 
   it("simple: B-PER + I-PER grouped, score = mean, word via the WordPiece decoder", async () => {
-    const r = (await tokenClassification(nerModel(consistent), TEXT, { aggregationStrategy: "simple" })) as GroupedEntity[];
+    const r = (await tokenClassification(nerModel(consistent), TEXT, {
+      aggregationStrategy: "simple",
+    })) as GroupedEntity[];
     // mean(0.973756, 0.833925) = 0.903841
     expect(r).toEqual([
       { entity_group: "PER", score: close(0.903841), word: "wolfgang", start: 11, end: 19 },
@@ -53,7 +72,9 @@ describe("token-classification", () => {
     const split = { wolf: [0, 5, 0, 0, 0], "##gang": [0, 0, 0, 0, 6] };
 
     it("simple splits the word into two groups", async () => {
-      const r = (await tokenClassification(nerModel(split), TEXT, { aggregationStrategy: "simple" })) as GroupedEntity[];
+      const r = (await tokenClassification(nerModel(split), TEXT, {
+        aggregationStrategy: "simple",
+      })) as GroupedEntity[];
       expect(r).toEqual([
         { entity_group: "PER", score: close(S5), word: "wolf", start: 11, end: 15 },
         // the decoder keeps "##" on a first token, as Rust's WordPiece decoder does
@@ -98,7 +119,10 @@ describe("token-classification", () => {
       ["B-LOC", "berlin"],
     ]);
     expect(r[0].score).toBeCloseTo(0.648788, 5);
-    const g = await tokenClassification(nerModel(consistent), TEXT, { aggregationStrategy: "simple", ignoreLabels: ["O", "PER"] });
+    const g = await tokenClassification(nerModel(consistent), TEXT, {
+      aggregationStrategy: "simple",
+      ignoreLabels: ["O", "PER"],
+    });
     expect((g as GroupedEntity[]).map((e) => e.entity_group)).toEqual(["LOC"]);
   });
 
@@ -136,17 +160,27 @@ describe("token-classification", () => {
     // berlin is found in both windows, kept once
     expect(r).toEqual([{ entity_group: "LOC", score: close(S4), word: "berlin", start: 6, end: 12 }]);
     // without a stride the text is truncated to the first window only
-    const cut = (await tokenClassification(nerModel({ e: [0, 0, 0, 4, 0] }, small), text, { aggregationStrategy: "simple" })) as GroupedEntity[];
+    const cut = (await tokenClassification(nerModel({ e: [0, 0, 0, 4, 0] }, small), text, {
+      aggregationStrategy: "simple",
+    })) as GroupedEntity[];
     expect(cut).toEqual([]);
   });
 
   it("rejects bad options like Python", async () => {
     const m = nerModel(consistent);
-    await expect(tokenClassification(m, TEXT, { aggregationStrategy: "fancy" as "none" })).rejects.toThrow(/aggregationStrategy/);
+    await expect(tokenClassification(m, TEXT, { aggregationStrategy: "fancy" as "none" })).rejects.toThrow(
+      /aggregationStrategy/,
+    );
     await expect(tokenClassification(m, TEXT, { stride: 4 })).rejects.toThrow(/aggregationStrategy other than "none"/);
-    await expect(tokenClassification(m, TEXT, { stride: 512, aggregationStrategy: "first" })).rejects.toThrow(RangeError);
-    await expect(tokenClassification(m, TEXT, { ignoreLabels: "O" as unknown as string[] })).rejects.toThrow(/ignoreLabels/);
-    await expect(tokenClassification(m, [TEXT, 5 as unknown as string])).rejects.toThrow(/inputs\[1\] must be a string/);
+    await expect(tokenClassification(m, TEXT, { stride: 512, aggregationStrategy: "first" })).rejects.toThrow(
+      RangeError,
+    );
+    await expect(tokenClassification(m, TEXT, { ignoreLabels: "O" as unknown as string[] })).rejects.toThrow(
+      /ignoreLabels/,
+    );
+    await expect(tokenClassification(m, [TEXT, 5 as unknown as string])).rejects.toThrow(
+      /inputs\[1\] must be a string/,
+    );
   });
 
   it("byte-level BPE (roberta fixture) uses the space heuristic for subwords", async () => {
@@ -156,7 +190,7 @@ describe("token-classification", () => {
     const enc = roberta.encode(text);
     // B-PER on the first piece of Wolfgang, I-LOC (disagreeing) on its other pieces, B-LOC on Berlin
     const m = new ControlledModel(roberta, config, (ids) => ({
-      logits: ids.map((id, t) => {
+      logits: ids.map((_, t) => {
         const [s, e] = enc.offsets[t] ?? [0, 0];
         if (enc.specialTokensMask[t] || ids.length !== enc.length) return [2, 0, 0, 0, 0];
         if (s === 11) return [0, 5, 0, 0, 0];

@@ -2,11 +2,30 @@ import { describe, expect, it } from "vitest";
 import { formatTemplate, zeroShotClassification } from "../src/tasks/zero-shot-classification.js";
 import { ControlledModel, wordPieceTokenizer } from "./helpers.js";
 
-const tok = wordPieceTokenizer(["this", "example", "is", "sports", "politics", "cooking", "alpha", "beta", "topic", "the", "match", "."]);
-const NLI = { id2label: { 0: "contradiction", 1: "neutral", 2: "entailment" }, label2id: { contradiction: 0, neutral: 1, entailment: 2 } };
+const tok = wordPieceTokenizer([
+  "this",
+  "example",
+  "is",
+  "sports",
+  "politics",
+  "cooking",
+  "alpha",
+  "beta",
+  "topic",
+  "the",
+  "match",
+  ".",
+]);
+const NLI = {
+  id2label: { 0: "contradiction", 1: "neutral", 2: "entailment" },
+  label2id: { contradiction: 0, neutral: 1, entailment: 2 },
+};
 
 /** NLI logits from the hypothesis word present: sports [0,0,2], politics [1,0,1], cooking [2,0,0], else [0,0,0]. */
-function nli(config: Record<string, unknown> = NLI, table: Record<string, number[]> = { sports: [0, 0, 2], politics: [1, 0, 1], cooking: [2, 0, 0] }) {
+function nli(
+  config: Record<string, unknown> = NLI,
+  table: Record<string, number[]> = { sports: [0, 0, 2], politics: [1, 0, 1], cooking: [2, 0, 0] },
+) {
   return new ControlledModel(tok, config, (ids) => {
     const words = ids.map((id) => tok.idToToken(id) ?? "");
     const hit = Object.keys(table).find((w) => words.includes(w));
@@ -19,17 +38,32 @@ describe("zero-shot-classification", () => {
   it("single label: softmax of the entailment logits across candidates", async () => {
     // entailment logits [2, 1, 0] → softmax = [0.665241, 0.244728, 0.090031]
     const r = await zeroShotClassification(nli(), "the match", { candidateLabels: ["cooking", "sports", "politics"] });
-    expect(r).toEqual({ sequence: "the match", labels: ["sports", "politics", "cooking"], scores: [close(0.665241), close(0.244728), close(0.090031)] });
+    expect(r).toEqual({
+      sequence: "the match",
+      labels: ["sports", "politics", "cooking"],
+      scores: [close(0.665241), close(0.244728), close(0.090031)],
+    });
   });
 
   it("multi_label: softmax over [contradiction, entailment] per label", async () => {
     // sports softmax([0,2])[1] = 0.880797; politics softmax([1,1])[1] = 0.5; cooking softmax([2,0])[1] = 0.119203
-    const r = await zeroShotClassification(nli(), "the match", { candidateLabels: "politics, cooking,, sports", multiLabel: true });
-    expect(r).toEqual({ sequence: "the match", labels: ["sports", "politics", "cooking"], scores: [close(0.880797), 0.5, close(0.119203)] });
+    const r = await zeroShotClassification(nli(), "the match", {
+      candidateLabels: "politics, cooking,, sports",
+      multiLabel: true,
+    });
+    expect(r).toEqual({
+      sequence: "the match",
+      labels: ["sports", "politics", "cooking"],
+      scores: [close(0.880797), 0.5, close(0.119203)],
+    });
   });
 
   it("a single candidate uses the multi-label formula", async () => {
-    expect(await zeroShotClassification(nli(), "x", { candidateLabels: ["politics"] })).toEqual({ sequence: "x", labels: ["politics"], scores: [0.5] });
+    expect(await zeroShotClassification(nli(), "x", { candidateLabels: ["politics"] })).toEqual({
+      sequence: "x",
+      labels: ["politics"],
+      scores: [0.5],
+    });
   });
 
   it("equal scores come out in reverse label order (reversed argsort)", async () => {
@@ -38,9 +72,15 @@ describe("zero-shot-classification", () => {
   });
 
   it("entailment at index 0 makes the contradiction the last logit", async () => {
-    const config = { id2label: { 0: "ENTAILMENT", 1: "NEUTRAL", 2: "CONTRADICTION" }, label2id: { ENTAILMENT: 0, NEUTRAL: 1, CONTRADICTION: 2 } };
+    const config = {
+      id2label: { 0: "ENTAILMENT", 1: "NEUTRAL", 2: "CONTRADICTION" },
+      label2id: { ENTAILMENT: 0, NEUTRAL: 1, CONTRADICTION: 2 },
+    };
     // sports [3, 9, 1]: softmax([c=1, e=3])[1] = 0.880797 (neutral 9 ignored)
-    const r = await zeroShotClassification(nli(config, { sports: [3, 9, 1] }), "x", { candidateLabels: ["sports"], multiLabel: true });
+    const r = await zeroShotClassification(nli(config, { sports: [3, 9, 1] }), "x", {
+      candidateLabels: ["sports"],
+      multiLabel: true,
+    });
     expect(r).toEqual({ sequence: "x", labels: ["sports"], scores: [close(0.880797)] });
   });
 
@@ -48,14 +88,21 @@ describe("zero-shot-classification", () => {
     const warnings: string[] = [];
     const config = { id2label: { 0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2" } };
     // entailment = last logit: sports 2, politics 1 → softmax([2, 1]) = [0.731059, 0.268941]
-    const r = await zeroShotClassification(nli(config), "x", { candidateLabels: ["politics", "sports"], onWarning: (w) => warnings.push(w) });
+    const r = await zeroShotClassification(nli(config), "x", {
+      candidateLabels: ["politics", "sports"],
+      onWarning: (w) => warnings.push(w),
+    });
     expect(r).toEqual({ sequence: "x", labels: ["sports", "politics"], scores: [close(0.731059), close(0.268941)] });
     expect(warnings[0]).toMatch(/Failed to determine 'entailment' label id/);
   });
 
   it("hypothesis template and pairs", async () => {
     const m = nli();
-    await zeroShotClassification(m, ["the match", "x"], { candidateLabels: ["sports", "cooking"], hypothesisTemplate: "Topic: {}." , batchSize: 3 });
+    await zeroShotClassification(m, ["the match", "x"], {
+      candidateLabels: ["sports", "cooking"],
+      hypothesisTemplate: "Topic: {}.",
+      batchSize: 3,
+    });
     const first = m.calls[0].inputIds[0].map((id) => tok.idToToken(id));
     expect(first).toEqual(["[CLS]", "the", "match", "[SEP]", "topic", "[UNK]", "sports", ".", "[SEP]"]);
     expect(m.calls.map((c) => c.inputIds.length)).toEqual([3, 1]);
@@ -70,9 +117,15 @@ describe("zero-shot-classification", () => {
   it("validates like Python", async () => {
     await expect(zeroShotClassification(nli(), "x", {})).rejects.toThrow(/candidateLabels is required/);
     await expect(zeroShotClassification(nli(), "x", { candidateLabels: " , " })).rejects.toThrow(/at least one label/);
-    await expect(zeroShotClassification(nli(), "x", { candidateLabels: ["a"], hypothesisTemplate: "no slot" })).rejects.toThrow(/not able to be formatted/);
-    await expect(zeroShotClassification(nli(), "x", { candidateLabels: ["a"], hypothesisTemplate: "{label}" })).rejects.toThrow(RangeError);
+    await expect(
+      zeroShotClassification(nli(), "x", { candidateLabels: ["a"], hypothesisTemplate: "no slot" }),
+    ).rejects.toThrow(/not able to be formatted/);
+    await expect(
+      zeroShotClassification(nli(), "x", { candidateLabels: ["a"], hypothesisTemplate: "{label}" }),
+    ).rejects.toThrow(RangeError);
     await expect(zeroShotClassification(nli(), [], { candidateLabels: ["a"] })).rejects.toThrow(/empty/);
-    await expect(zeroShotClassification(nli(), "x", { candidateLabels: [1] as unknown as string[] })).rejects.toThrow(/candidateLabels\[0\]/);
+    await expect(zeroShotClassification(nli(), "x", { candidateLabels: [1] as unknown as string[] })).rejects.toThrow(
+      /candidateLabels\[0\]/,
+    );
   });
 });

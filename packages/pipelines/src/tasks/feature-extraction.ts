@@ -12,7 +12,15 @@ import { maxInputLength } from "../config.js";
 import { l2Normalize } from "../math.js";
 import { output, type PipelineModel, type PoolingMode, row } from "../model.js";
 import { pool } from "../pooling.js";
-import { asBatch, checkBoolean, checkEnum, checkInteger, checkKnownOptions, checkObject, checkString } from "../validate.js";
+import {
+  asBatch,
+  checkBoolean,
+  checkEnum,
+  checkInteger,
+  checkKnownOptions,
+  checkObject,
+  checkString,
+} from "../validate.js";
 
 export interface FeatureExtractionOptions {
   /** Default: the model's pooling mode, else "mean" (what sentence-transformers builds for a plain model). */
@@ -50,7 +58,9 @@ function choosePrompt(model: PipelineModel, prompt: string | undefined, promptNa
   const { prompts, defaultName } = promptsOf(model);
   if (promptName !== undefined) {
     if (!(promptName in prompts)) {
-      throw new RangeError(`options.promptName ${JSON.stringify(promptName)} is not one of the model's prompts (${JSON.stringify(Object.keys(prompts))})`);
+      throw new RangeError(
+        `options.promptName ${JSON.stringify(promptName)} is not one of the model's prompts (${JSON.stringify(Object.keys(prompts))})`,
+      );
     }
     return prompts[promptName];
   }
@@ -74,9 +84,13 @@ export interface ResolvedEmbeddingOptions {
 
 export function resolveEmbeddingOptions(model: PipelineModel, o: Record<string, unknown>): ResolvedEmbeddingOptions {
   return {
-    pooling: o.pooling === undefined ? (model.sentenceTransformers?.pooling?.mode ?? "mean") : checkEnum(o.pooling, "options.pooling", POOLING_MODES),
+    pooling:
+      o.pooling === undefined
+        ? (model.sentenceTransformers?.pooling?.mode ?? "mean")
+        : checkEnum(o.pooling, "options.pooling", POOLING_MODES),
     normalize: o.normalize === undefined ? false : checkBoolean(o.normalize, "options.normalize"),
-    dimensions: o.dimensions === undefined || o.dimensions === null ? null : checkInteger(o.dimensions, "options.dimensions", 1),
+    dimensions:
+      o.dimensions === undefined || o.dimensions === null ? null : checkInteger(o.dimensions, "options.dimensions", 1),
     prompt: choosePrompt(
       model,
       o.prompt === undefined ? undefined : checkString(o.prompt, "options.prompt"),
@@ -88,16 +102,26 @@ export function resolveEmbeddingOptions(model: PipelineModel, o: Record<string, 
 }
 
 /** Embeds texts: one vector per text (or one per token with pooling "none"). */
-export async function embedTexts(model: PipelineModel, texts: string[], opts: ResolvedEmbeddingOptions, field: (i: number) => string): Promise<(Embedding | Embedding[])[]> {
+export async function embedTexts(
+  model: PipelineModel,
+  texts: string[],
+  opts: ResolvedEmbeddingOptions,
+  field: (i: number) => string,
+): Promise<(Embedding | Embedding[])[]> {
   const max = maxInputLength(model);
   const encodings = texts.map((text, i) => {
     const full = opts.prompt + text;
     if (opts.truncation && max !== null) {
-      return model.tokenizer.encode(full, null, { truncation: { maxLength: max, strategy: "longest_first" }, padding: false });
+      return model.tokenizer.encode(full, null, {
+        truncation: { maxLength: max, strategy: "longest_first" },
+        padding: false,
+      });
     }
     const enc = model.tokenizer.encode(full, null, { truncation: false, padding: false });
     if (max !== null && enc.length > max) {
-      throw new RangeError(`${field(i)} is ${enc.length} tokens long, more than the model's maximum of ${max}; pass truncation: true to cut it`);
+      throw new RangeError(
+        `${field(i)} is ${enc.length} tokens long, more than the model's maximum of ${max}; pass truncation: true to cut it`,
+      );
     }
     return enc;
   });
@@ -107,7 +131,10 @@ export async function embedTexts(model: PipelineModel, texts: string[], opts: Re
   const finish = (v: number[], moduleNormalize: boolean) => {
     let out = moduleNormalize ? l2Normalize(v) : v;
     if (opts.dimensions !== null) {
-      if (opts.dimensions > out.length) throw new RangeError(`options.dimensions (${opts.dimensions}) is larger than the embedding size (${out.length})`);
+      if (opts.dimensions > out.length)
+        throw new RangeError(
+          `options.dimensions (${opts.dimensions}) is larger than the embedding size (${out.length})`,
+        );
       out = out.slice(0, opts.dimensions);
     }
     return opts.normalize ? l2Normalize(out) : out;

@@ -89,7 +89,8 @@ export async function fillMask(
 
   const results = encodings.map((encoding, i) => {
     const logits = output(outputs[i], "logits", 3);
-    if (topK > logits.dims[2]) throw new RangeError(`options.topK (${topK}) is larger than the vocabulary (${logits.dims[2]})`);
+    if (topK > logits.dims[2])
+      throw new RangeError(`options.topK (${topK}) is larger than the vocabulary (${logits.dims[2]})`);
     const maskPositions = encoding.ids.flatMap((id, t) => (id === mask.id ? [t] : []));
     const singleMask = maskPositions.length === 1;
     const perMask = maskPositions.map((position) => {

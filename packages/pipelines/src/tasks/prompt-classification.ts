@@ -15,8 +15,8 @@ import { softmax } from "../math.js";
 import { output, type PipelineModel, row } from "../model.js";
 import { specialToken } from "../special-tokens.js";
 import { consoleWarn, targetId, type Warn } from "../targets.js";
-import type { LabelScore } from "./text-classification.js";
 import { asBatch, checkBoolean, checkInteger, checkKnownOptions, checkObject, checkString } from "../validate.js";
+import type { LabelScore } from "./text-classification.js";
 
 export interface PromptClassificationOptions {
   /**
@@ -52,7 +52,8 @@ export async function promptClassification(
   checkKnownOptions(o, KNOWN, "prompt-classification");
   const warn = o.onWarning === undefined ? consoleWarn : (o.onWarning as Warn);
   const template = o.template === undefined ? DEFAULT_TEMPLATE : checkString(o.template, "options.template");
-  if (template.split("[MASK]").length !== 2) throw new RangeError('options.template must contain "[MASK]" exactly once');
+  if (template.split("[MASK]").length !== 2)
+    throw new RangeError('options.template must contain "[MASK]" exactly once');
   const topK = o.topK === undefined || o.topK === null ? null : checkInteger(o.topK, "options.topK", 1);
   const truncation = o.truncation === undefined ? false : checkBoolean(o.truncation, "options.truncation");
   const batchSize = o.batchSize === undefined ? undefined : checkInteger(o.batchSize, "options.batchSize", 1);
@@ -65,8 +66,11 @@ export async function promptClassification(
   const labelIds = labels.map((label) => {
     const words = verbalizer[label];
     const list = typeof words === "string" ? [words] : words;
-    if (!Array.isArray(list) || list.length === 0) throw new TypeError(`options.verbalizer.${label} must be a word or a non-empty array of words`);
-    const ids = list.map((w, i) => targetId(model.tokenizer, checkString(w, `options.verbalizer.${label}[${i}]`), warn));
+    if (!Array.isArray(list) || list.length === 0)
+      throw new TypeError(`options.verbalizer.${label} must be a word or a non-empty array of words`);
+    const ids = list.map((w, i) =>
+      targetId(model.tokenizer, checkString(w, `options.verbalizer.${label}[${i}]`), warn),
+    );
     const kept = [...new Set(ids.filter((id): id is number => id !== null))];
     if (kept.length === 0) throw new RangeError(`options.verbalizer.${label} has no word the tokenizer can encode`);
     return kept;

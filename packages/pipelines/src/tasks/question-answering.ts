@@ -14,7 +14,15 @@ import { maxInputLength } from "../config.js";
 import { softmax } from "../math.js";
 import { output, type PipelineModel, row } from "../model.js";
 import { specialToken } from "../special-tokens.js";
-import { asBatch, checkBoolean, checkInteger, checkKnownOptions, checkObject, checkString, describe } from "../validate.js";
+import {
+  asBatch,
+  checkBoolean,
+  checkInteger,
+  checkKnownOptions,
+  checkObject,
+  checkString,
+  describe,
+} from "../validate.js";
 
 export interface QuestionAnsweringInput {
   question: string;
@@ -44,7 +52,16 @@ export interface Answer {
 
 export type QuestionAnsweringOutput = Answer | Answer[];
 
-const KNOWN = ["topK", "docStride", "maxAnswerLen", "maxSeqLen", "maxQuestionLen", "handleImpossibleAnswer", "alignToWords", "batchSize"] as const;
+const KNOWN = [
+  "topK",
+  "docStride",
+  "maxAnswerLen",
+  "maxSeqLen",
+  "maxQuestionLen",
+  "handleImpossibleAnswer",
+  "alignToWords",
+  "batchSize",
+] as const;
 
 function checkInput(value: unknown, field: string): QuestionAnsweringInput {
   const o = checkObject(value, field);
@@ -101,7 +118,8 @@ export function selectSpans(
   } else {
     // The top_k highest; equal scores in row-major order (numpy's order among ties is unspecified).
     const positive: number[] = [];
-    for (let s = 0; s < n; s++) for (let e = s; e < Math.min(n, s + maxAnswerLen); e++) if (score(s, e) > 0) positive.push(s * n + e);
+    for (let s = 0; s < n; s++)
+      for (let e = s; e < Math.min(n, s + maxAnswerLen); e++) if (score(s, e) > 0) positive.push(s * n + e);
     positive.sort((a, b) => score(Math.floor(b / n), b % n) - score(Math.floor(a / n), a % n) || a - b);
     picked = positive.slice(0, topK);
     // Python fills the top_k with zero-score cells when there are too few candidates.
@@ -142,11 +160,19 @@ export async function questionAnswering(
   const topK = o.topK === undefined ? 1 : checkInteger(o.topK, "options.topK", 1);
   const maxAnswerLen = o.maxAnswerLen === undefined ? 15 : checkInteger(o.maxAnswerLen, "options.maxAnswerLen", 1);
   const modelMax = maxInputLength(model);
-  const maxSeqLen = o.maxSeqLen === undefined ? Math.min(modelMax ?? 384, 384) : checkInteger(o.maxSeqLen, "options.maxSeqLen", 1);
-  const docStride = o.docStride === undefined ? Math.min(Math.floor(maxSeqLen / 2), 128) : checkInteger(o.docStride, "options.docStride", 0);
-  if (docStride > maxSeqLen) throw new RangeError(`options.docStride (${docStride}) is larger than options.maxSeqLen (${maxSeqLen})`);
+  const maxSeqLen =
+    o.maxSeqLen === undefined ? Math.min(modelMax ?? 384, 384) : checkInteger(o.maxSeqLen, "options.maxSeqLen", 1);
+  const docStride =
+    o.docStride === undefined
+      ? Math.min(Math.floor(maxSeqLen / 2), 128)
+      : checkInteger(o.docStride, "options.docStride", 0);
+  if (docStride > maxSeqLen)
+    throw new RangeError(`options.docStride (${docStride}) is larger than options.maxSeqLen (${maxSeqLen})`);
   if (o.maxQuestionLen !== undefined) checkInteger(o.maxQuestionLen, "options.maxQuestionLen", 1);
-  const handleImpossible = o.handleImpossibleAnswer === undefined ? false : checkBoolean(o.handleImpossibleAnswer, "options.handleImpossibleAnswer");
+  const handleImpossible =
+    o.handleImpossibleAnswer === undefined
+      ? false
+      : checkBoolean(o.handleImpossibleAnswer, "options.handleImpossibleAnswer");
   const alignToWords = o.alignToWords === undefined ? true : checkBoolean(o.alignToWords, "options.alignToWords");
   const batchSize = o.batchSize === undefined ? undefined : checkInteger(o.batchSize, "options.batchSize", 1);
   if (Array.isArray(inputs) === false && (inputs === null || typeof inputs !== "object")) {
@@ -165,7 +191,9 @@ export async function questionAnswering(
       });
     } catch (e) {
       const field = single ? "inputs" : `inputs[${item}]`;
-      throw new RangeError(`${field} cannot be split into windows of ${maxSeqLen} tokens with docStride ${docStride} (the question may be too long): ${(e as Error).message}`);
+      throw new RangeError(
+        `${field} cannot be split into windows of ${maxSeqLen} tokens with docStride ${docStride} (the question may be too long): ${(e as Error).message}`,
+      );
     }
     for (const encoding of [first, ...first.overflowing]) {
       // p_mask: 1 for tokens outside the context; [CLS] stays available (the "no answer" slot).
@@ -173,7 +201,11 @@ export async function questionAnswering(
       windows.push({ item, encoding, pMask });
     }
   });
-  const outputs = await forwardAll(model, windows.map((w) => w.encoding), batchSize);
+  const outputs = await forwardAll(
+    model,
+    windows.map((w) => w.encoding),
+    batchSize,
+  );
 
   const answers: Answer[][] = items.map(() => []);
   const minNull = items.map(() => 1000000);

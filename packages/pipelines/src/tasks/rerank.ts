@@ -38,7 +38,8 @@ const KNOWN = ["topK", "returnText", "rawScores", "truncation", "batchSize"] as 
 function checkInput(value: unknown, field: string): RerankInput {
   const o = checkObject(value, field);
   const query = checkString(o.query, `${field}.query`);
-  if (!Array.isArray(o.texts) || o.texts.length === 0) throw new TypeError(`${field}.texts must be a non-empty array of strings`);
+  if (!Array.isArray(o.texts) || o.texts.length === 0)
+    throw new TypeError(`${field}.texts must be a non-empty array of strings`);
   return { query, texts: o.texts.map((t, i) => checkString(t, `${field}.texts[${i}]`)) };
 }
 
@@ -49,7 +50,11 @@ function activation(model: PipelineModel): (x: number) => number {
   return typeof fn === "string" && /Identity$/.test(fn) ? (x) => x : sigmoid;
 }
 
-export async function rerank(model: PipelineModel, inputs: RerankInput | RerankInput[], options: RerankOptions = {}): Promise<RerankResult[] | RerankResult[][]> {
+export async function rerank(
+  model: PipelineModel,
+  inputs: RerankInput | RerankInput[],
+  options: RerankOptions = {},
+): Promise<RerankResult[] | RerankResult[][]> {
   const o = checkObject(options, "options");
   checkKnownOptions(o, KNOWN, "rerank");
   const topK = o.topK === undefined || o.topK === null ? null : checkInteger(o.topK, "options.topK", 1);
@@ -62,11 +67,14 @@ export async function rerank(model: PipelineModel, inputs: RerankInput | RerankI
   const results: RerankResult[][] = [];
   for (const [i, { query, texts }] of items.entries()) {
     const prefix = single ? "inputs" : `inputs[${i}]`;
-    const encodings = texts.map((text, k) => encodeForModel(model, query, text, truncation, `${prefix}.texts[${k}] with the query`));
+    const encodings = texts.map((text, k) =>
+      encodeForModel(model, query, text, truncation, `${prefix}.texts[${k}] with the query`),
+    );
     const outputs = await forwardAll(model, encodings, batchSize);
     const scored = outputs.map((out, index) => {
       const logits = row(output(out, "logits", 2), 0);
-      if (logits.length !== 1) throw new RangeError(`rerank needs a cross-encoder with one output logit, got ${logits.length}`);
+      if (logits.length !== 1)
+        throw new RangeError(`rerank needs a cross-encoder with one output logit, got ${logits.length}`);
       const result: RerankResult = { index, score: apply(logits[0]) };
       if (returnText) result.text = texts[index];
       return result;

@@ -22,7 +22,16 @@ export interface SentenceSimilarityOptions extends Omit<FeatureExtractionOptions
   similarity?: SimilarityFunction;
 }
 
-const KNOWN = ["pooling", "normalize", "dimensions", "prompt", "promptName", "truncation", "batchSize", "similarity"] as const;
+const KNOWN = [
+  "pooling",
+  "normalize",
+  "dimensions",
+  "prompt",
+  "promptName",
+  "truncation",
+  "batchSize",
+  "similarity",
+] as const;
 const FUNCTIONS = ["cosine", "dot", "euclidean", "manhattan"] as const;
 
 const dot = (a: number[], b: number[]) => a.reduce((s, x, k) => s + x * b[k], 0);
@@ -44,7 +53,8 @@ export function similarity(fn: SimilarityFunction, a: number[], b: number[]): nu
 function checkInput(value: unknown, field: string): SentenceSimilarityInput {
   const o = checkObject(value, field);
   const source = checkString(o.source_sentence, `${field}.source_sentence`);
-  if (!Array.isArray(o.sentences) || o.sentences.length === 0) throw new TypeError(`${field}.sentences must be a non-empty array of strings`);
+  if (!Array.isArray(o.sentences) || o.sentences.length === 0)
+    throw new TypeError(`${field}.sentences must be a non-empty array of strings`);
   return { source_sentence: source, sentences: o.sentences.map((s, i) => checkString(s, `${field}.sentences[${i}]`)) };
 }
 
@@ -57,11 +67,12 @@ export async function sentenceSimilarity(
   checkKnownOptions(o, KNOWN, "sentence-similarity");
   const { similarity: fnOption, ...embedOptions } = o;
   const configured = model.sentenceTransformers?.config?.similarity_fn_name;
-  const fn = fnOption !== undefined
-    ? checkEnum(fnOption, "options.similarity", FUNCTIONS)
-    : typeof configured === "string" && (FUNCTIONS as readonly string[]).includes(configured)
-      ? (configured as SimilarityFunction)
-      : "cosine";
+  const fn =
+    fnOption !== undefined
+      ? checkEnum(fnOption, "options.similarity", FUNCTIONS)
+      : typeof configured === "string" && (FUNCTIONS as readonly string[]).includes(configured)
+        ? (configured as SimilarityFunction)
+        : "cosine";
   const opts = resolveEmbeddingOptions(model, embedOptions);
   if (opts.pooling === "none") throw new RangeError('options.pooling "none" gives no sentence vector to compare');
   const { items, single } = asBatch(inputs, "inputs", checkInput);
@@ -69,7 +80,9 @@ export async function sentenceSimilarity(
   for (const [i, item] of items.entries()) {
     const prefix = single ? "inputs" : `inputs[${i}]`;
     const texts = [item.source_sentence, ...item.sentences];
-    const vectors = (await embedTexts(model, texts, opts, (k) => (k === 0 ? `${prefix}.source_sentence` : `${prefix}.sentences[${k - 1}]`))) as number[][];
+    const vectors = (await embedTexts(model, texts, opts, (k) =>
+      k === 0 ? `${prefix}.source_sentence` : `${prefix}.sentences[${k - 1}]`,
+    )) as number[][];
     results.push(vectors.slice(1).map((v) => similarity(fn, vectors[0], v)));
   }
   return single ? results[0] : results;

@@ -12,7 +12,16 @@ import { labelsOf, numLabelsOf, problemTypeOf } from "../config.js";
 import { encodeForModel } from "../encode.js";
 import { argmax, sigmoid, softmax } from "../math.js";
 import { output, type PipelineModel, row } from "../model.js";
-import { asBatch, checkBoolean, checkEnum, checkInteger, checkKnownOptions, checkObject, checkString, describe } from "../validate.js";
+import {
+  asBatch,
+  checkBoolean,
+  checkEnum,
+  checkInteger,
+  checkKnownOptions,
+  checkObject,
+  checkString,
+  describe,
+} from "../validate.js";
 
 export type FunctionToApply = "default" | "sigmoid" | "softmax" | "none";
 
@@ -40,7 +49,8 @@ function checkInput(value: unknown, field: string): TextPair {
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
     const o = value as Record<string, unknown>;
     for (const key of Object.keys(o)) {
-      if (key !== "text" && key !== "text_pair") throw new TypeError(`${field}.${key} is not a known field (expected text, text_pair)`);
+      if (key !== "text" && key !== "text_pair")
+        throw new TypeError(`${field}.${key} is not a known field (expected text, text_pair)`);
     }
     const text = checkString(o.text, `${field}.text`);
     return o.text_pair === undefined ? { text } : { text, text_pair: checkString(o.text_pair, `${field}.text_pair`) };
@@ -73,7 +83,10 @@ export async function textClassification(
   checkKnownOptions(o, KNOWN, "text-classification");
   const legacy = !("topK" in o) || o.topK === undefined;
   const topK = legacy || o.topK === null ? null : checkInteger(o.topK, "options.topK", 1);
-  const fnOption = o.functionToApply === undefined ? "default" : checkEnum(o.functionToApply, "options.functionToApply", ["default", "sigmoid", "softmax", "none"] as const);
+  const fnOption =
+    o.functionToApply === undefined
+      ? "default"
+      : checkEnum(o.functionToApply, "options.functionToApply", ["default", "sigmoid", "softmax", "none"] as const);
   const truncation = o.truncation === undefined ? false : checkBoolean(o.truncation, "options.truncation");
   const batchSize = o.batchSize === undefined ? undefined : checkInteger(o.batchSize, "options.batchSize", 1);
 

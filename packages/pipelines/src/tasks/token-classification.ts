@@ -114,8 +114,16 @@ function gatherPreEntities(
   return pre;
 }
 
-function aggregateWord(group: PreEntity[], strategy: "first" | "average" | "max", labels: string[], tokenizer: Tokenizer): TaggedEntity {
-  const word = tokensToString(tokenizer, group.map((e) => e.word));
+function aggregateWord(
+  group: PreEntity[],
+  strategy: "first" | "average" | "max",
+  labels: string[],
+  tokenizer: Tokenizer,
+): TaggedEntity {
+  const word = tokensToString(
+    tokenizer,
+    group.map((e) => e.word),
+  );
   let scores: number[];
   if (strategy === "first") scores = group[0].scores;
   else if (strategy === "max") {
@@ -128,7 +136,12 @@ function aggregateWord(group: PreEntity[], strategy: "first" | "average" | "max"
   return { entity: labels[idx], score: scores[idx], word, start: group[0].start, end: group[group.length - 1].end };
 }
 
-function aggregateWords(pre: PreEntity[], strategy: "first" | "average" | "max", labels: string[], tokenizer: Tokenizer): TaggedEntity[] {
+function aggregateWords(
+  pre: PreEntity[],
+  strategy: "first" | "average" | "max",
+  labels: string[],
+  tokenizer: Tokenizer,
+): TaggedEntity[] {
   const words: TaggedEntity[] = [];
   let group: PreEntity[] | null = null;
   for (const e of pre) {
@@ -157,7 +170,10 @@ function groupSubEntities(entities: TaggedEntity[], tokenizer: Tokenizer): Group
   return {
     entity_group: dash < 0 ? first : first.slice(dash + 1),
     score: nanMean(entities.map((e) => e.score)),
-    word: tokensToString(tokenizer, entities.map((e) => e.word)),
+    word: tokensToString(
+      tokenizer,
+      entities.map((e) => e.word),
+    ),
     start: entities[0].start,
     end: entities[entities.length - 1].end,
   };
@@ -213,7 +229,10 @@ export async function tokenClassification(
 ): Promise<TokenClassificationResult | TokenClassificationResult[]> {
   const o = checkObject(options, "options");
   checkKnownOptions(o, KNOWN, "token-classification");
-  const strategy = o.aggregationStrategy === undefined ? "none" : checkEnum(o.aggregationStrategy, "options.aggregationStrategy", STRATEGIES);
+  const strategy =
+    o.aggregationStrategy === undefined
+      ? "none"
+      : checkEnum(o.aggregationStrategy, "options.aggregationStrategy", STRATEGIES);
   let ignoreLabels = ["O"];
   if (o.ignoreLabels !== undefined) {
     if (!Array.isArray(o.ignoreLabels)) throw new TypeError("options.ignoreLabels must be an array of label names");
@@ -226,10 +245,14 @@ export async function tokenClassification(
   if (o.stride !== undefined && o.stride !== null) {
     stride = checkInteger(o.stride, "options.stride", 0);
     if (maxLength !== null && stride >= maxLength) {
-      throw new RangeError(`options.stride (${stride}) must be less than the model's maximum length (${maxLength}), or lower still for the special tokens`);
+      throw new RangeError(
+        `options.stride (${stride}) must be less than the model's maximum length (${maxLength}), or lower still for the special tokens`,
+      );
     }
     if (strategy === "none") {
-      throw new RangeError('options.stride needs an aggregationStrategy other than "none" (as in Python), to merge the windows');
+      throw new RangeError(
+        'options.stride needs an aggregationStrategy other than "none" (as in Python), to merge the windows',
+      );
     }
   }
   const { items, single } = asBatch(inputs, "inputs", (v, f) => checkString(v, f));
@@ -244,16 +267,25 @@ export async function tokenClassification(
         padding: false,
       });
     } catch (e) {
-      throw new RangeError(`inputs${single ? "" : `[${item}]`} could not be split into windows: ${(e as Error).message}`);
+      throw new RangeError(
+        `inputs${single ? "" : `[${item}]`} could not be split into windows: ${(e as Error).message}`,
+      );
     }
     windows.push({ item, encoding });
     if (stride !== null) for (const overflow of encoding.overflowing) windows.push({ item, encoding: overflow });
   });
-  const outputs = await forwardAll(model, windows.map((w) => w.encoding), batchSize);
+  const outputs = await forwardAll(
+    model,
+    windows.map((w) => w.encoding),
+    batchSize,
+  );
 
   const wordAware = hasContinuingSubwordPrefix(tokenizer);
   const unkId = specialToken(tokenizer, "unk_token")?.id ?? null;
-  const perItem: { entities: (TokenEntity | GroupedEntity)[]; chunks: number }[] = items.map(() => ({ entities: [], chunks: 0 }));
+  const perItem: { entities: (TokenEntity | GroupedEntity)[]; chunks: number }[] = items.map(() => ({
+    entities: [],
+    chunks: 0,
+  }));
   windows.forEach(({ item, encoding }, w) => {
     const logits = output(outputs[w], "logits", 3);
     const scores = Array.from({ length: encoding.length }, (_, t) => softmax(row(logits, 0, t)));
@@ -273,6 +305,8 @@ export async function tokenClassification(
     perItem[item].entities.push(...kept);
     perItem[item].chunks++;
   });
-  const results = perItem.map(({ entities, chunks }) => (chunks > 1 ? mergeOverlapping(entities) : entities) as TokenClassificationResult);
+  const results = perItem.map(
+    ({ entities, chunks }) => (chunks > 1 ? mergeOverlapping(entities) : entities) as TokenClassificationResult,
+  );
   return single ? results[0] : results;
 }

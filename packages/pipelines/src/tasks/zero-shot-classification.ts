@@ -14,7 +14,15 @@ import { label2idOf, maxInputLength } from "../config.js";
 import { softmax } from "../math.js";
 import { output, type PipelineModel, row } from "../model.js";
 import { consoleWarn, type Warn } from "../targets.js";
-import { asBatch, checkBoolean, checkInteger, checkKnownOptions, checkObject, checkString, describe } from "../validate.js";
+import {
+  asBatch,
+  checkBoolean,
+  checkInteger,
+  checkKnownOptions,
+  checkObject,
+  checkString,
+  describe,
+} from "../validate.js";
 
 export interface ZeroShotClassificationOptions {
   /** A list, or a comma-separated string (split and trimmed as Python does). Required. */
@@ -39,14 +47,22 @@ export function formatTemplate(template: string, value: string): string {
     if (match === "{{") return "{";
     if (match === "}}") return "}";
     if (field === "" || field === "0") return value;
-    throw new RangeError(`options.hypothesisTemplate has a field {${field}} that Python's str.format cannot fill with one label`);
+    throw new RangeError(
+      `options.hypothesisTemplate has a field {${field}} that Python's str.format cannot fill with one label`,
+    );
   });
 }
 
 function parseLabels(value: unknown): string[] {
-  if (value === undefined || value === null) throw new TypeError("options.candidateLabels is required (a list or a comma-separated string)");
-  if (typeof value === "string") return value.split(",").map((l) => l.trim()).filter((l) => l.length > 0);
-  if (!Array.isArray(value)) throw new TypeError(`options.candidateLabels must be an array of strings or a string, got ${describe(value)}`);
+  if (value === undefined || value === null)
+    throw new TypeError("options.candidateLabels is required (a list or a comma-separated string)");
+  if (typeof value === "string")
+    return value
+      .split(",")
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0);
+  if (!Array.isArray(value))
+    throw new TypeError(`options.candidateLabels must be an array of strings or a string, got ${describe(value)}`);
   return value.map((l, i) => checkString(l, `options.candidateLabels[${i}]`));
 }
 
@@ -65,12 +81,17 @@ export async function zeroShotClassification(
   checkKnownOptions(o, KNOWN, "zero-shot-classification");
   const warn = o.onWarning === undefined ? consoleWarn : (o.onWarning as Warn);
   const labels = parseLabels(o.candidateLabels);
-  const template = o.hypothesisTemplate === undefined ? "This example is {}." : checkString(o.hypothesisTemplate, "options.hypothesisTemplate");
+  const template =
+    o.hypothesisTemplate === undefined
+      ? "This example is {}."
+      : checkString(o.hypothesisTemplate, "options.hypothesisTemplate");
   const multiLabel = o.multiLabel === undefined ? false : checkBoolean(o.multiLabel, "options.multiLabel");
   const batchSize = o.batchSize === undefined ? undefined : checkInteger(o.batchSize, "options.batchSize", 1);
   if (labels.length === 0) throw new RangeError("options.candidateLabels must include at least one label");
   if (formatTemplate(template, labels[0]) === template) {
-    throw new RangeError(`options.hypothesisTemplate ${JSON.stringify(template)} was not able to be formatted with the target labels; include {} where the label should go`);
+    throw new RangeError(
+      `options.hypothesisTemplate ${JSON.stringify(template)} was not able to be formatted with the target labels; include {} where the label should go`,
+    );
   }
   const { items, single } = asBatch(inputs, "inputs", (v, f) => checkString(v, f));
 
@@ -90,7 +111,9 @@ export async function zeroShotClassification(
         encoding = model.tokenizer.encode(sequence, hypothesis, { truncation: false, padding: false });
       }
       if (max !== null && encoding.length > max) {
-        throw new RangeError(`inputs${single ? "" : `[${i}]`} with the hypothesis for ${JSON.stringify(label)} is ${encoding.length} tokens, more than the model's maximum of ${max}`);
+        throw new RangeError(
+          `inputs${single ? "" : `[${i}]`} with the hypothesis for ${JSON.stringify(label)} is ${encoding.length} tokens, more than the model's maximum of ${max}`,
+        );
       }
       encodings.push(encoding);
     }
@@ -99,7 +122,9 @@ export async function zeroShotClassification(
 
   const entail = entailmentId(model);
   if (entail === -1) {
-    warn("Failed to determine 'entailment' label id from the label2id mapping in the model config. Setting to -1. Define a descriptive label2id mapping in the model config to ensure correct outputs.");
+    warn(
+      "Failed to determine 'entailment' label id from the label2id mapping in the model config. Setting to -1. Define a descriptive label2id mapping in the model config to ensure correct outputs.",
+    );
   }
   const results = items.map((sequence, i) => {
     const logits = labels.map((_, k) => row(output(outputs[i * labels.length + k], "logits", 2), 0));
@@ -113,7 +138,10 @@ export async function zeroShotClassification(
       scores = softmax(logits.map((l) => l[at(entail)]));
     }
     // numpy argsort (stable for these small arrays), then reversed.
-    const order = scores.map((_, k) => k).sort((a, b) => scores[a] - scores[b] || a - b).reverse();
+    const order = scores
+      .map((_, k) => k)
+      .sort((a, b) => scores[a] - scores[b] || a - b)
+      .reverse();
     return { sequence, labels: order.map((k) => labels[k]), scores: order.map((k) => scores[k]) };
   });
   return single ? results[0] : results;
