@@ -88,6 +88,22 @@ describe("question-answering", () => {
     expect(await questionAnswering(m, q, { alignToWords: false })).toMatchObject({ start: 6, end: 10, answer: "gang" });
   });
 
+  it("alignToWords merges spans with the same answer text by adding their scores", async () => {
+    // [CLS] where [SEP] b c b [SEP]: start and end logits b=2 → b: e²/(2+2e²) = 7.389056/16.778112 = 0.440399
+    // (b,b), (b,"c",b) and (b',b') each 0.440399² = 0.193951; the two "b" spans merge: 0.387902
+    const m = qaModel({ b: 2 }, { b: 2 });
+    const q = { question: "where", context: "b c b" };
+    expect(await questionAnswering(m, q, { topK: 2 })).toEqual([
+      { score: close(0.387902), start: 0, end: 1, answer: "b" },
+      { score: close(0.193951), start: 0, end: 5, answer: "b c b" },
+    ]);
+    // without alignment each span stands alone (ties in row-major order)
+    expect(await questionAnswering(m, q, { topK: 2, alignToWords: false })).toEqual([
+      { score: close(0.193951), start: 0, end: 1, answer: "b" },
+      { score: close(0.193951), start: 0, end: 5, answer: "b c b" },
+    ]);
+  });
+
   it("batches several examples, one result each", async () => {
     // second: c b a d → (b,d) = 0.563731*0.136964 = 0.077211 beats (b,b) = 0.046830
     const r = (await questionAnswering(model(), [input, { question: "it", context: "c b a d" }])) as Answer[];
@@ -95,6 +111,8 @@ describe("question-answering", () => {
       { score: close(0.346032), start: 2, end: 5, answer: "b c" },
       { score: close(0.077211), start: 2, end: 7, answer: "b a d" },
     ]);
+    // a list of one example gives that example's result (Python unwraps it)
+    expect(await questionAnswering(model(), [input])).toEqual({ score: close(0.346032), start: 2, end: 5, answer: "b c" });
   });
 
   it("validates inputs and options like Python", async () => {

@@ -6,7 +6,9 @@
  * end are softmaxed, the [CLS] product is the null score, [CLS] is zeroed, and spans are scored
  * start[s] * end[e] for s <= e < s + max_answer_len (np.triu / np.tril of the outer product).
  * Answers of every window are ranked together; char offsets come from the token offsets (the
- * enclosing words' with align_to_words).
+ * enclosing words' with align_to_words). With align_to_words, as transformers since PR #38761,
+ * each window proposes top_k * 2 + 10 spans and spans giving the same answer text (compared
+ * lowercased) are merged by adding their scores, so widened subword spans do not repeat.
  */
 import type { Encoding } from "@edgeformers/tokenizers";
 import { forwardAll } from "../batching.js";
@@ -207,6 +209,7 @@ export async function questionAnswering(
     batchSize,
   );
 
+  const preTopK = alignToWords ? topK * 2 + 10 : topK;
   const answers: Answer[][] = items.map(() => []);
   const minNull = items.map(() => 1000000);
   windows.forEach(({ item, encoding, pMask }, w) => {
@@ -218,13 +221,16 @@ export async function questionAnswering(
       row(endTensor, 0).slice(0, n),
       pMask,
       encoding.attentionMask,
-      topK,
+      preTopK,
       maxAnswerLen,
     );
     if (handleImpossible) minNull[item] = Math.min(minNull[item], nullScore);
     for (const span of spans) {
       const [start, end] = charSpan(encoding, span.start, span.end, alignToWords);
-      answers[item].push({ score: span.score, start, end, answer: items[item].context.slice(start, end) });
+      const text = items[item].context.slice(start, end);
+      const same = answers[item].find((a) => a.answer.toLowerCase() === text.toLowerCase());
+      if (same) same.score += span.score;
+      else answers[item].push({ score: span.score, start, end, answer: text });
     }
   });
   const results = answers.map((list, item) => {
@@ -233,5 +239,6 @@ export async function questionAnswering(
     const ranked = [...list].sort((a, b) => b.score - a.score).slice(0, topK);
     return ranked.length === 1 ? ranked[0] : ranked;
   });
-  return single ? results[0] : results;
+  // Python unwraps a list of one example too.
+  return single || results.length === 1 ? results[0] : results;
 }
