@@ -34,7 +34,7 @@ export interface SentenceTransformersInfo {
   prompts?: Record<string, string>;
   /** When absent, read from `config.default_prompt_name`. */
   defaultPromptName?: string | null;
-  /** sentence_bert_config.json `max_seq_length`, when known. */
+  /** sentence_bert_config.json `max_seq_length`, when known (embeddings truncate to it). */
   maxSeqLength?: number | null;
   /** Raw config_sentence_transformers.json (prompts, default_prompt_name, similarity_fn_name). */
   config?: Readonly<Record<string, unknown>> | null;

@@ -118,6 +118,20 @@ describe("feature-extraction pooling ([CLS] a b [SEP] = [1,1,1] [2,0,0] [0,4,0] 
     );
   });
 
+  it("max_seq_length from sentence_bert_config.json wins over the model maximum", async () => {
+    const m = encoder({ maxSeqLength: 3 });
+    // [CLS] a [SEP] after truncation to 3: mean = [2/3, 0, 0]
+    expect(await featureExtraction(m, "a b c")).toEqual(closeAll([2 / 3, 0, 0]));
+    expect(m.calls[0].inputIds[0]).toHaveLength(3);
+  });
+
+  it("a model that outputs sentence_embedding itself (static embeddings) is used as is", async () => {
+    const m = new ControlledModel(tok, {}, (ids) => ({ sentence_embedding: [ids.length, 0, 0] }), { normalize: true });
+    // [CLS] a b [SEP] → [4, 0, 0] → Normalize module → [1, 0, 0]; dimensions 2 → [1, 0]
+    expect(await featureExtraction(m, "a b", { dimensions: 2 })).toEqual([1, 0]);
+    await expect(featureExtraction(m, "a b", { pooling: "none" })).rejects.toThrow(/sentence embeddings only/);
+  });
+
   it("validates", async () => {
     await expect(featureExtraction(encoder(), "a", { pooling: "sum" as "mean" })).rejects.toThrow(/options.pooling/);
     await expect(featureExtraction(encoder(), "a", { dimensions: 0 })).rejects.toThrow(RangeError);

@@ -108,7 +108,8 @@ export async function embedTexts(
   opts: ResolvedEmbeddingOptions,
   field: (i: number) => string,
 ): Promise<(Embedding | Embedding[])[]> {
-  const max = maxInputLength(model);
+  // sentence_bert_config.json max_seq_length wins, as in sentence-transformers' Transformer module.
+  const max = model.sentenceTransformers?.maxSeqLength ?? maxInputLength(model);
   const encodings = texts.map((text, i) => {
     const full = opts.prompt + text;
     if (opts.truncation && max !== null) {
@@ -140,6 +141,12 @@ export async function embedTexts(
     return opts.normalize ? l2Normalize(out) : out;
   };
   return encodings.map((encoding, i) => {
+    const direct = outputs[i].sentence_embedding;
+    if (direct && !outputs[i].last_hidden_state) {
+      // Static models (e.g. Model2Vec) produce the sentence vector themselves.
+      if (opts.pooling === "none") throw new RangeError('options.pooling "none": this model gives sentence embeddings only, no token embeddings');
+      return finish(row(output(outputs[i], "sentence_embedding", 2), 0), st?.normalize === true);
+    }
     const hidden = output(outputs[i], "last_hidden_state", 3);
     const tokens = Array.from({ length: encoding.length }, (_, t) => row(hidden, 0, t));
     if (opts.pooling === "none") return tokens.map((v) => finish(v, false));
