@@ -112,7 +112,12 @@ describe("question-answering", () => {
       { score: close(0.077211), start: 2, end: 7, answer: "b a d" },
     ]);
     // a list of one example gives that example's result (Python unwraps it)
-    expect(await questionAnswering(model(), [input])).toEqual({ score: close(0.346032), start: 2, end: 5, answer: "b c" });
+    expect(await questionAnswering(model(), [input])).toEqual({
+      score: close(0.346032),
+      start: 2,
+      end: 5,
+      answer: "b c",
+    });
   });
 
   it("validates inputs and options like Python", async () => {

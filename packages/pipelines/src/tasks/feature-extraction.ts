@@ -144,7 +144,8 @@ export async function embedTexts(
     const direct = outputs[i].sentence_embedding;
     if (direct && !outputs[i].last_hidden_state) {
       // Static models (e.g. Model2Vec) produce the sentence vector themselves.
-      if (opts.pooling === "none") throw new RangeError('options.pooling "none": this model gives sentence embeddings only, no token embeddings');
+      if (opts.pooling === "none")
+        throw new RangeError('options.pooling "none": this model gives sentence embeddings only, no token embeddings');
       return finish(row(output(outputs[i], "sentence_embedding", 2), 0), st?.normalize === true);
     }
     const hidden = output(outputs[i], "last_hidden_state", 3);
