@@ -8,7 +8,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import * as ortNode from "onnxruntime-node";
 import * as ortWeb from "onnxruntime-web";
-import { loadKernels } from "../dist/js/src/node.js";
+import { loadKernels, supportsRelaxedSimd } from "../dist/js/src/node.js";
 import { attentionMatMulSoftmaxGraph, matmulGraph, matmulIntegerGraph, multiHeadAttentionGraph } from "./graphs.mjs";
 
 const quick = process.argv.includes("--quick");
@@ -21,7 +21,9 @@ ortWeb.env.wasm.numThreads = 1;
 ortWeb.env.logLevel = "error";
 ortNode.env.logLevel = "error";
 
-const kernels = loadKernels();
+const kernels = loadKernels({ forceFlavour: "simd" });
+// The relaxed-SIMD build is timed too when this V8 runs it (Node 20: --experimental-wasm-relaxed-simd).
+const relaxed = supportsRelaxedSimd() ? loadKernels({ forceFlavour: "relaxed-simd" }) : null;
 
 /** Calls per round so that one round of fn takes about MIN_ROUND_MS. */
 async function calibrate(fn) {
@@ -94,10 +96,15 @@ async function ortSessions(model, feeds) {
   return out;
 }
 
-/** Times ours against every ORT session, interleaved; returns seconds per call. */
-async function compare(ours, sessionsList) {
+/**
+ * Times ours (plain SIMD, and relaxed SIMD when available) against every ORT session,
+ * interleaved. `makeOurs(kernels)` prepares weights and returns the call to time.
+ * Returns seconds per call: [plain, relaxed or null, ...ORT sessions in order].
+ */
+async function compare(makeOurs, sessionsList) {
   const runners = sessionsList.flatMap((s) => s.runners);
-  const times = await bestSecondsInterleaved([ours, ...runners.map((r) => (r ? r.run : null))]);
+  const fns = [makeOurs(kernels), relaxed ? makeOurs(relaxed) : null, ...runners.map((r) => (r ? r.run : null))];
+  const times = await bestSecondsInterleaved(fns);
   for (const r of runners) if (r) await r.release();
   return times;
 }
@@ -116,7 +123,7 @@ const gemmShapes = [
   [128, 768, 3072],
 ];
 const results = {
-  machine: { cpu: os.cpus()[0]?.model, node: process.version, flavour: kernels.flavour },
+  machine: { cpu: os.cpus()[0]?.model, node: process.version, relaxedSimdTimed: relaxed !== null },
   peakGflops,
   gemm: [],
   int8: [],
@@ -126,14 +133,20 @@ const results = {
 for (const [m, k, n] of only.has("gemm") ? gemmShapes : []) {
   const a = random(m * k);
   const b = random(k * n, 0.05);
-  const packed = kernels.packMatrix(b, { k, n });
   const sessions = await ortSessions(matmulGraph(m, k, n, b), { A: { type: "float32", data: a, dims: [m, k] } });
-  const [ours, ortWebS, ortNodeS] = await compare(() => kernels.gemm(a, packed, { m }), [sessions]);
+  const [ours, oursRelaxed, ortWebS, ortNodeS] = await compare(
+    (kk) => {
+      const packed = kk.packMatrix(b, { k, n });
+      return () => kk.gemm(a, packed, { m });
+    },
+    [sessions],
+  );
   const ort = { ortWeb: ortWebS, ortNode: ortNodeS, errors: sessions.errors };
   const flops = 2 * m * k * n;
   const row = {
     shape: `${m}x${k}·${k}x${n}`,
     ours,
+    oursRelaxed,
     ...ort,
     gflops: flops / ours / 1e9,
   };
@@ -145,15 +158,20 @@ for (const [m, k, n] of only.has("int8") ? gemmShapes : []) {
   const a = random(m * k);
   const w = random(k * n, 0.05);
   const qw = kernels.quantizeWeights(w, { k, n });
-  const packed = kernels.packInt8Matrix(qw, { k, n });
   const qa = kernels.quantizeRows(a, { rows: m, cols: k });
   const au8 = Uint8Array.from(qa.values, (v) => v + 128);
   const sessions = await ortSessions(matmulIntegerGraph(m, k, n, qw.values), {
     A: { type: "uint8", data: au8, dims: [m, k] },
   });
-  const [ours, ortWebS, ortNodeS] = await compare(() => kernels.int8Gemm(a, packed, { m }), [sessions]);
+  const [ours, oursRelaxed, ortWebS, ortNodeS] = await compare(
+    (kk) => {
+      const packed = kk.packInt8Matrix(qw, { k, n });
+      return () => kk.int8Gemm(a, packed, { m });
+    },
+    [sessions],
+  );
   const ort = { ortWeb: ortWebS, ortNode: ortNodeS, errors: sessions.errors };
-  const row = { shape: `${m}x${k}·${k}x${n}`, ours, ...ort, gops: (2 * m * k * n) / ours / 1e9 };
+  const row = { shape: `${m}x${k}·${k}x${n}`, ours, oursRelaxed, ...ort, gops: (2 * m * k * n) / ours / 1e9 };
   results.int8.push(row);
   console.log("int8 gemm", row);
 }
@@ -169,8 +187,8 @@ for (const seq of only.has("attention") ? [128, 512] : []) {
   );
   const mmsSessions = await ortSessions(attentionMatMulSoftmaxGraph(seq, heads, headDim), feeds);
   const mhaSessions = await ortSessions(multiHeadAttentionGraph(seq, heads, headDim), feeds);
-  const [ours, mmsWeb, mmsNode, mhaWeb, mhaNode] = await compare(
-    () => kernels.attention(q, k, v, { batch: 1, qLen: seq, heads, headDim }),
+  const [ours, oursRelaxed, mmsWeb, mmsNode, mhaWeb, mhaNode] = await compare(
+    (kk) => () => kk.attention(q, k, v, { batch: 1, qLen: seq, heads, headDim }),
     [mmsSessions, mhaSessions],
   );
   const mms = {
@@ -189,6 +207,7 @@ for (const seq of only.has("attention") ? [128, 512] : []) {
   const row = {
     shape: `12x64 seq ${seq}`,
     ours,
+    oursRelaxed,
     ortWebMatMulSoftmax: mms.ortWeb,
     ortWebMHA: mha.ortWeb,
     ortWeb: best(mms.ortWeb, mha.ortWeb),
@@ -206,23 +225,30 @@ results.peakGflops = peakGflops;
 for (const r of results.gemm) r.percentOfPeak = (100 * r.gflops) / peakGflops;
 
 const ms = (s) => (s == null ? "n/a" : (s * 1e3).toFixed(3));
-const ratio = (other, ours) => (other == null ? "n/a" : `${(other / ours).toFixed(2)}×`);
+const ratio = (other, ours) => (other == null || ours == null ? "n/a" : `${(other / ours).toFixed(2)}×`);
+const withRelaxed = relaxed !== null;
+const header = withRelaxed
+  ? "| kernel | shape | ours SIMD (ms) | ours relaxed (ms) | ORT-web (ms) | ORT-node (ms) | SIMD vs ORT-web | relaxed vs ORT-web | SIMD vs ORT-node | notes |"
+  : "| kernel | shape | ours (ms) | ORT-web (ms) | ORT-node (ms) | vs ORT-web | vs ORT-node | notes |";
+const row = (kernel, r, notes) =>
+  withRelaxed
+    ? `| ${kernel} | ${r.shape} | ${ms(r.ours)} | ${ms(r.oursRelaxed)} | ${ms(r.ortWeb)} | ${ms(r.ortNode)} | ${ratio(r.ortWeb, r.ours)} | ${ratio(r.ortWeb, r.oursRelaxed)} | ${ratio(r.ortNode, r.ours)} | ${notes} |`
+    : `| ${kernel} | ${r.shape} | ${ms(r.ours)} | ${ms(r.ortWeb)} | ${ms(r.ortNode)} | ${ratio(r.ortWeb, r.ours)} | ${ratio(r.ortNode, r.ours)} | ${notes} |`;
 const lines = [
-  `SIMD128 peak (f32x4 mul+add chains, this CPU, one core): **${peakGflops.toFixed(2)} GFLOP/s**. Flavour: ${kernels.flavour}. Times in ms, best of ${ROUNDS} rounds.`,
+  `SIMD128 peak (14 independent f32x4 mul+add chains, this CPU, one core): **${peakGflops.toFixed(2)} GFLOP/s**. Times in ms, best of ${ROUNDS} interleaved rounds.`,
   "",
-  "| kernel | shape | ours (ms) | ORT-web (ms) | ORT-node (ms) | vs ORT-web | vs ORT-node | notes |",
-  "|---|---|---:|---:|---:|---:|---:|---|",
-  ...results.gemm.map(
-    (r) =>
-      `| f32 GEMM | ${r.shape} | ${ms(r.ours)} | ${ms(r.ortWeb)} | ${ms(r.ortNode)} | ${ratio(r.ortWeb, r.ours)} | ${ratio(r.ortNode, r.ours)} | ${r.gflops.toFixed(1)} GFLOP/s = ${r.percentOfPeak.toFixed(0)}% of peak |`,
+  header,
+  `|---|---|${withRelaxed ? "---:|---:|---:|---:|---:|---:|---:|" : "---:|---:|---:|---:|---:|"}---|`,
+  ...results.gemm.map((r) =>
+    row("f32 GEMM", r, `${r.gflops.toFixed(1)} GFLOP/s = ${r.percentOfPeak.toFixed(0)}% of peak`),
   ),
-  ...results.int8.map(
-    (r) =>
-      `| int8 GEMM | ${r.shape} | ${ms(r.ours)} | ${ms(r.ortWeb)} | ${ms(r.ortNode)} | ${ratio(r.ortWeb, r.ours)} | ${ratio(r.ortNode, r.ours)} | vs MatMulInteger; ours includes quantize + dequantize |`,
-  ),
-  ...results.attention.map(
-    (r) =>
-      `| attention | ${r.shape} | ${ms(r.ours)} | ${ms(r.ortWeb)} | ${ms(r.ortNode)} | ${ratio(r.ortWeb, r.ours)} | ${ratio(r.ortNode, r.ours)} | ORT best of MatMul–Softmax–MatMul (web ${ms(r.ortWebMatMulSoftmax)}, node ${ms(r.ortNodeMatMulSoftmax)}) and MultiHeadAttention (web ${ms(r.ortWebMHA)}, node ${ms(r.ortNodeMHA)}) |`,
+  ...results.int8.map((r) => row("int8 GEMM", r, "vs MatMulInteger; ours includes quantize + dequantize")),
+  ...results.attention.map((r) =>
+    row(
+      "attention",
+      r,
+      `ORT best of MatMul–Softmax–MatMul (web ${ms(r.ortWebMatMulSoftmax)}, node ${ms(r.ortNodeMatMulSoftmax)}) and MultiHeadAttention (web ${ms(r.ortWebMHA)}, node ${ms(r.ortNodeMHA)})`,
+    ),
   ),
 ];
 const table = lines.join("\n");
