@@ -15,7 +15,7 @@ export interface EncoderConfig {
   maxPositions: number;
   /** 0 when the model has no token-type embeddings (DistilBERT). */
   typeVocabSize: number;
-  /** ALBERT factorises embeddings; equal to hiddenSize for the others. */
+  /** ALBERT and ELECTRA may factorise embeddings; equal to hiddenSize for the others. */
   embeddingSize: number;
   layerNormEps: number;
   hiddenAct: string;
@@ -71,7 +71,13 @@ export function readEncoderConfig(
     vocabSize: int("vocab_size"),
     maxPositions: int("max_position_embeddings"),
     typeVocabSize: modelType === "distilbert" ? 0 : int("type_vocab_size", 2, 0),
-    embeddingSize: modelType === "albert" ? int("embedding_size") : hiddenSize,
+    // ALBERT always factorises; ELECTRA does when its generator's embeddings are smaller.
+    embeddingSize:
+      modelType === "albert"
+        ? int("embedding_size")
+        : modelType === "electra"
+          ? int("embedding_size", hiddenSize)
+          : hiddenSize,
     layerNormEps: eps,
     hiddenAct,
     padTokenId: int("pad_token_id", 0, 0),

@@ -1,0 +1,181 @@
+/**
+ * The transformer encoder every supported architecture shares: embeddings (gathered in JS, so each
+ * architecture can choose its own position ids) → LayerNorm → optional projection to the hidden
+ * size → N post-LN layers (self-attention, feed-forward) on @edgeformers/kernels.
+ * Architecture files (bert.ts, distilbert.ts, albert.ts) only map tensor names onto these parts.
+ */
+import type { Activation, Kernels, Mask } from "@edgeformers/kernels";
+import { ModelFolderError } from "../errors.js";
+import type { LinearLayer, Norm } from "./weights.js";
+
+/** config.json hidden_act → the fused activation of the kernels' GEMM. */
+export const ACTIVATIONS: Record<string, Activation> = {
+  gelu: "gelu",
+  gelu_new: "gelu_tanh",
+  gelu_pytorch_tanh: "gelu_tanh",
+};
+
+export function activationOf(hiddenAct: string): Activation {
+  const activation = ACTIVATIONS[hiddenAct];
+  if (!activation) {
+    throw new ModelFolderError(
+      `hidden_act "${hiddenAct}" is not supported (supported: ${Object.keys(ACTIVATIONS).join(", ")})`,
+      "config.json",
+    );
+  }
+  return activation;
+}
+
+export interface EncoderLayer {
+  query: LinearLayer;
+  key: LinearLayer;
+  value: LinearLayer;
+  attentionOut: LinearLayer;
+  attentionNorm: Norm;
+  intermediate: LinearLayer;
+  output: LinearLayer;
+  outputNorm: Norm;
+}
+
+/** How position ids are derived from the input ids (RoBERTa skips padding, the others count). */
+export type PositionIds = (inputIds: Int32Array, batch: number, seq: number) => Int32Array;
+
+export const countingPositions: PositionIds = (_ids, batch, seq) => {
+  const out = new Int32Array(batch * seq);
+  for (let b = 0; b < batch; b++) for (let s = 0; s < seq; s++) out[b * seq + s] = s;
+  return out;
+};
+
+/**
+ * RoBERTa / XLM-RoBERTa (transformers `create_position_ids_from_input_ids`): real tokens count
+ * from padding_idx + 1, and every padding token — wherever it is — gets padding_idx itself.
+ */
+export function paddingAwarePositions(paddingIdx: number): PositionIds {
+  return (ids, batch, seq) => {
+    const out = new Int32Array(batch * seq);
+    for (let b = 0; b < batch; b++) {
+      let count = 0;
+      for (let s = 0; s < seq; s++) {
+        const i = b * seq + s;
+        out[i] = ids[i] === paddingIdx ? paddingIdx : paddingIdx + ++count;
+      }
+    }
+    return out;
+  };
+}
+
+export interface EncoderEmbeddings {
+  /** [vocab, embeddingSize] */
+  word: Float32Array;
+  /** [maxPositions, embeddingSize] */
+  position: Float32Array;
+  /** [typeVocab, embeddingSize], or null (DistilBERT). */
+  tokenType: Float32Array | null;
+  norm: Norm;
+  /** ELECTRA embeddings_project / ALBERT embedding_hidden_mapping_in, when embeddingSize ≠ hidden. */
+  project: LinearLayer | null;
+  positionIds: PositionIds;
+  embeddingSize: number;
+}
+
+export interface EncoderParts {
+  embeddings: EncoderEmbeddings;
+  /** One entry per applied layer (ALBERT repeats shared layers). */
+  layers: EncoderLayer[];
+  activation: Activation;
+}
+
+export interface EncoderRunInput {
+  /** [batch, seq] token ids, already range-checked. */
+  inputIds: Int32Array;
+  batch: number;
+  seq: number;
+  /** [batch, seq], non-zero = real token. */
+  attentionMask?: Mask;
+  /** [batch, seq], already range-checked; zeros when absent. */
+  tokenTypeIds?: Int32Array;
+}
+
+export interface EncoderShape {
+  hiddenSize: number;
+  numHeads: number;
+  layerNormEps: number;
+  vocabSize: number;
+  maxPositions: number;
+  typeVocabSize: number;
+}
+
+/** Checks ids, token types and positions against the tables, naming the offending element. */
+export function checkIds(parts: EncoderParts, shape: EncoderShape, input: EncoderRunInput): Int32Array {
+  const { inputIds, batch, seq, tokenTypeIds } = input;
+  for (let i = 0; i < inputIds.length; i++) {
+    const id = inputIds[i];
+    if (!(id >= 0 && id < shape.vocabSize)) {
+      throw new RangeError(
+        `inputIds[${Math.floor(i / seq)}][${i % seq}] = ${id} is outside the vocabulary [0, ${shape.vocabSize})`,
+      );
+    }
+  }
+  if (tokenTypeIds) {
+    const types = parts.embeddings.tokenType ? shape.typeVocabSize : 0;
+    for (let i = 0; i < tokenTypeIds.length; i++) {
+      const t = tokenTypeIds[i];
+      if (t !== 0 && !(t >= 0 && t < types)) {
+        throw new RangeError(
+          `tokenTypeIds[${Math.floor(i / seq)}][${i % seq}] = ${t} is outside [0, ${Math.max(types, 1)}) (type_vocab_size ${types})`,
+        );
+      }
+    }
+  }
+  const positions = parts.embeddings.positionIds(inputIds, batch, seq);
+  for (let i = 0; i < positions.length; i++) {
+    if (positions[i] >= shape.maxPositions) {
+      throw new RangeError(
+        `sequence ${Math.floor(i / seq)} needs position ${positions[i]} but max_position_embeddings is ${shape.maxPositions}`,
+      );
+    }
+  }
+  return positions;
+}
+
+/** Last hidden state [batch, seq, hidden]. */
+export function runEncoder(
+  kernels: Kernels,
+  parts: EncoderParts,
+  shape: EncoderShape,
+  input: EncoderRunInput,
+): Float32Array {
+  const { inputIds, batch, seq, attentionMask, tokenTypeIds } = input;
+  const positions = checkIds(parts, shape, input);
+  const { word, position, tokenType, norm, project, embeddingSize: e } = parts.embeddings;
+  const rows = batch * seq;
+  const summed = new Float32Array(rows * e);
+  for (let r = 0; r < rows; r++) {
+    const o = r * e;
+    const w = inputIds[r] * e;
+    const p = positions[r] * e;
+    const t = (tokenTypeIds ? tokenTypeIds[r] : 0) * e;
+    for (let j = 0; j < e; j++) summed[o + j] = word[w + j] + position[p + j] + (tokenType ? tokenType[t + j] : 0);
+  }
+  const { hiddenSize: h, numHeads, layerNormEps: eps } = shape;
+  let x = kernels.layerNorm(summed, norm.gamma, norm.beta, { rows, eps });
+  if (project) x = project.apply(x, rows);
+  for (const layer of parts.layers) {
+    const q = layer.query.apply(x, rows);
+    const k = layer.key.apply(x, rows);
+    const v = layer.value.apply(x, rows);
+    const context = kernels.attention(q, k, v, {
+      batch,
+      qLen: seq,
+      heads: numHeads,
+      headDim: h / numHeads,
+      ...(attentionMask ? { keyPaddingMask: attentionMask } : {}),
+    }).output;
+    const attended = layer.attentionOut.apply(context, rows);
+    x = kernels.layerNorm(attended, layer.attentionNorm.gamma, layer.attentionNorm.beta, { rows, residual: x, eps });
+    const hidden = layer.intermediate.apply(x, rows, parts.activation);
+    const out = layer.output.apply(hidden, rows);
+    x = kernels.layerNorm(out, layer.outputNorm.gamma, layer.outputNorm.beta, { rows, residual: x, eps });
+  }
+  return x;
+}

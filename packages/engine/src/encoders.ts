@@ -1,0 +1,37 @@
+/** The encoder of each model_type on the kernels backend (one file per tensor layout). */
+import type { Kernels } from "@edgeformers/kernels";
+import type { EncoderArchitecture } from "./architecture.js";
+import { buildAlbert } from "./backends/albert.js";
+import { BertEncoder } from "./backends/bert.js";
+import { buildDistilBert } from "./backends/distilbert.js";
+import type { EncoderParts } from "./backends/encoder.js";
+import type { WeightDtype, WeightReader } from "./backends/weights.js";
+import type { EncoderConfig } from "./encoder-config.js";
+import type { TensorStore } from "./safetensors.js";
+
+export interface BuiltEncoder {
+  parts: EncoderParts;
+  reader: WeightReader;
+}
+
+export function buildEncoder(
+  kernels: Kernels,
+  store: TensorStore,
+  config: EncoderConfig,
+  rawConfig: Readonly<Record<string, unknown>>,
+  architecture: EncoderArchitecture,
+  dtype: WeightDtype,
+  file: string,
+): BuiltEncoder {
+  switch (architecture.modelType) {
+    case "distilbert":
+      return buildDistilBert(kernels, store, config, dtype, file);
+    case "albert":
+      return buildAlbert(kernels, store, config, rawConfig, dtype, file);
+    default: {
+      // bert, roberta, xlm-roberta, electra share BERT's tensor layout.
+      const encoder = new BertEncoder(kernels, store, config, architecture, undefined, file, dtype);
+      return { parts: encoder.parts, reader: encoder.reader };
+    }
+  }
+}
