@@ -3,12 +3,14 @@ import { CliError } from "./errors.js";
 import { ISOLATE_BYTES, inspect, listModels } from "./inspect.js";
 import { progressBar } from "./progress.js";
 import { pull } from "./pull.js";
+import { serve } from "./serve.js";
 
 const USAGE = `edgeformers — Hugging Face models for edge workers
 
   edgeformers models pull <org/name> [--revision main] [--format safetensors|onnx] [--dir models] [--force]
   edgeformers models ls [--dir models]
   edgeformers models inspect <dir>
+  edgeformers serve [--dir models] [--port 8787] [--host 127.0.0.1]
 
 Environment: HF_TOKEN (private or gated repositories), HF_ENDPOINT (a hub mirror).`;
 
@@ -23,6 +25,8 @@ async function run(argv: string[]): Promise<void> {
       format: { type: "string" },
       dir: { type: "string" },
       force: { type: "boolean" },
+      port: { type: "string" },
+      host: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -31,8 +35,24 @@ async function run(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  if (group !== "models") throw new CliError(`unknown command "${group}"\n\n${USAGE}`, 2);
   const dir = values.dir ?? "models";
+  if (group === "serve") {
+    const port = Number(values.port ?? process.env.PORT ?? 8787);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new CliError(`--port must be a port number, got "${values.port}"`, 2);
+    const vars = Object.fromEntries(
+      ["API_KEYS", "CORS_ORIGINS", "MAX_BODY_BYTES", "MAX_INPUTS", "MAX_INPUT_CHARS", "MAX_TOKENS_PER_REQUEST"]
+        .filter((name) => process.env[name] !== undefined)
+        .map((name) => [name, process.env[name]]),
+    );
+    const { server, url, models } = await serve({ dir, port, host: values.host, vars });
+    console.log(`edgeformers is serving ${models.length} model(s) from ${dir}/ at ${url}\n  ${models.join("\n  ")}`);
+    const stop = () => server.close(() => process.exit(0));
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    return;
+  }
+  if (group !== "models") throw new CliError(`unknown command "${group}"\n\n${USAGE}`, 2);
   switch (command) {
     case "pull": {
       if (!target) throw new CliError(`models pull needs a repository, e.g. sentence-transformers/all-MiniLM-L6-v2`, 2);
