@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { type FillMaskCandidate, fillMask } from "../src/tasks/fill-mask.js";
 import { fillTemplate, promptClassification } from "../src/tasks/prompt-classification.js";
 import type { LabelScore } from "../src/tasks/text-classification.js";
-import { ControlledModel, fixture, loadFixtureTokenizer, wordPieceTokenizer } from "./helpers.js";
+import { ControlledModel, fixture, loadFixtureTokenizer, needsFixtures, wordPieceTokenizer } from "./helpers.js";
 
 // 5 specials + 14 words = vocabulary of 19
 const tok = wordPieceTokenizer([
@@ -125,8 +125,8 @@ describe("fill-mask", () => {
     await expect(fillMask(model(), "[MASK]", { topK: 50 })).rejects.toThrow(/larger than the vocabulary/);
   });
 
-  it("roberta fixture: <mask> and byte-level tokens", async () => {
-    const roberta = loadFixtureTokenizer("roberta");
+  const roberta = loadFixtureTokenizer("roberta");
+  it.skipIf(!roberta)(needsFixtures("roberta fixture: <mask> and byte-level tokens", roberta), async () => {
     if (!roberta) return;
     const m = mlm({ ĠLondon: 3, ĠParis: 4 }, roberta, roberta.vocabSize);
     const r = (await fillMask(m, "The capital of France is<mask>.", { topK: 2 })) as FillMaskCandidate[];
@@ -189,44 +189,47 @@ describe("prompt classification", () => {
 describe("SST-2 dev sentences through prompt classification (bert-base-uncased tokenizer)", () => {
   const bert = loadFixtureTokenizer("bert-base-uncased");
   const tsv = fixture("data", "sst2-dev", "dev.tsv");
-  it.skipIf(!bert || !tsv)("every sentence gets both labels, sorted, summing to 1", async () => {
-    if (!bert || !tsv) return;
-    const sentences = readFileSync(tsv, "utf8")
-      .trim()
-      .split("\n")
-      .slice(1)
-      .map((l) => l.split("\t")[0]);
-    expect(sentences.length).toBe(872);
-    const good = bert.tokenToId("good") as number;
-    const bad = bert.tokenToId("bad") as number;
-    // Logits only for ids below 3000 (enough for good/bad), so 872 sentences stay cheap:
-    // good = (row length mod 3), bad = 1, so both orders occur.
-    const V = 3000;
-    const m = {
-      config: {},
-      tokenizer: bert,
-      async forward({ inputIds }: { inputIds: number[][] }) {
-        const S = inputIds[0].length;
-        const data = new Float32Array(inputIds.length * S * V);
-        inputIds.forEach((ids, b) => {
-          const len = ids.filter((x) => x !== 0).length;
-          for (let t = 0; t < S; t++) {
-            data[(b * S + t) * V + good] = len % 3;
-            data[(b * S + t) * V + bad] = 1;
-          }
-        });
-        return { logits: { data, dims: [inputIds.length, S, V] } };
-      },
-    };
-    const results = (await promptClassification(m, sentences, { batchSize: 32 })) as LabelScore[][];
-    expect(results).toHaveLength(872);
-    const firsts = new Set<string>();
-    for (const r of results) {
-      expect(r.map((x) => x.label).sort()).toEqual(["negative", "positive"]);
-      expect(r[0].score).toBeGreaterThanOrEqual(r[1].score);
-      expect(r[0].score + r[1].score).toBeCloseTo(1, 10);
-      firsts.add(r[0].label);
-    }
-    expect(firsts.size).toBe(2);
-  });
+  it.skipIf(!bert || !tsv)(
+    needsFixtures("every sentence gets both labels, sorted, summing to 1", bert, tsv),
+    async () => {
+      if (!bert || !tsv) return;
+      const sentences = readFileSync(tsv, "utf8")
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.split("\t")[0]);
+      expect(sentences.length).toBe(872);
+      const good = bert.tokenToId("good") as number;
+      const bad = bert.tokenToId("bad") as number;
+      // Logits only for ids below 3000 (enough for good/bad), so 872 sentences stay cheap:
+      // good = (row length mod 3), bad = 1, so both orders occur.
+      const V = 3000;
+      const m = {
+        config: {},
+        tokenizer: bert,
+        async forward({ inputIds }: { inputIds: number[][] }) {
+          const S = inputIds[0].length;
+          const data = new Float32Array(inputIds.length * S * V);
+          inputIds.forEach((ids, b) => {
+            const len = ids.filter((x) => x !== 0).length;
+            for (let t = 0; t < S; t++) {
+              data[(b * S + t) * V + good] = len % 3;
+              data[(b * S + t) * V + bad] = 1;
+            }
+          });
+          return { logits: { data, dims: [inputIds.length, S, V] } };
+        },
+      };
+      const results = (await promptClassification(m, sentences, { batchSize: 32 })) as LabelScore[][];
+      expect(results).toHaveLength(872);
+      const firsts = new Set<string>();
+      for (const r of results) {
+        expect(r.map((x) => x.label).sort()).toEqual(["negative", "positive"]);
+        expect(r[0].score).toBeGreaterThanOrEqual(r[1].score);
+        expect(r[0].score + r[1].score).toBeCloseTo(1, 10);
+        firsts.add(r[0].label);
+      }
+      expect(firsts.size).toBe(2);
+    },
+  );
 });

@@ -13,10 +13,18 @@ export const FIXTURES_DIR = process.env.FIXTURES_DIR ?? resolve(REPO_ROOT, "../s
 export function fixture(...parts: string[]): string | null {
   const path = join(FIXTURES_DIR, ...parts);
   if (!existsSync(path)) {
-    console.warn(`[pipelines tests] fixture ${path} is absent: skipping the tests that need it`);
+    // Written to stderr directly: vitest's silent mode hides console output of passing files.
+    process.stderr.write(`[pipelines tests] fixture ${path} is absent: skipping the tests that need it\n`);
     return null;
   }
   return path;
+}
+
+/** A test title that says, in the run's output, when the shared fixtures it needs are absent. */
+export function needsFixtures(title: string, ...present: unknown[]): string {
+  return present.every((p) => p !== null && p !== undefined)
+    ? title
+    : `${title} [SKIPPED: shared fixtures absent under ${FIXTURES_DIR}]`;
 }
 
 export function loadFixtureTokenizer(name: string): Tokenizer | null {

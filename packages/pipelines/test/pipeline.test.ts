@@ -1,7 +1,14 @@
 import { readFileSync } from "node:fs";
 import { type GroupedEntity, type LabelScore, pipeline, TASKS } from "@edgeformers/pipelines";
 import { describe, expect, it } from "vitest";
-import { ControlledModel, fixture, loadFixtureTokenizer, sequenceLogits, wordPieceTokenizer } from "./helpers.js";
+import {
+  ControlledModel,
+  fixture,
+  loadFixtureTokenizer,
+  needsFixtures,
+  sequenceLogits,
+  wordPieceTokenizer,
+} from "./helpers.js";
 
 const labels = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC"];
 const tok = wordPieceTokenizer(["my", "name", "is", "wolf", "##gang", "and", "i", "live", "in", "berlin"]);
@@ -67,7 +74,7 @@ describe("pipeline()", () => {
 describe("SST-2 dev sentences through text-classification (bert-base-uncased tokenizer)", () => {
   const bert = loadFixtureTokenizer("bert-base-uncased");
   const tsv = fixture("data", "sst2-dev", "dev.tsv");
-  it.skipIf(!bert || !tsv)("shapes, ordering and no errors", async () => {
+  it.skipIf(!bert || !tsv)(needsFixtures("shapes, ordering and no errors", bert, tsv), async () => {
     if (!bert || !tsv) return;
     const sentences = readFileSync(tsv, "utf8")
       .trim()

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { type Answer, questionAnswering } from "../src/tasks/question-answering.js";
-import { ControlledModel, fixture, loadFixtureTokenizer, wordPieceTokenizer } from "./helpers.js";
+import { ControlledModel, fixture, loadFixtureTokenizer, needsFixtures, wordPieceTokenizer } from "./helpers.js";
 
 const tok = wordPieceTokenizer(["a", "b", "c", "d", "e", "f", "g", "h", "where", "is", "it", "wolf", "##gang"]);
 
@@ -137,51 +137,54 @@ describe("question-answering", () => {
 describe("question-answering on the SQuAD v2 sample with the bert-base-uncased tokenizer", () => {
   const bert = loadFixtureTokenizer("bert-base-uncased");
   const samplePath = fixture("data", "squad-v2-sample", "sample.json");
-  it.skipIf(!bert || !samplePath)("answer spans slice the context exactly", async () => {
-    if (!bert || !samplePath) return;
-    const sample = JSON.parse(readFileSync(samplePath, "utf8")) as {
-      data: { question: string; context: string; answers: { answer_start: number[]; text: string[] } }[];
-    };
-    expect(sample.data.length).toBeGreaterThan(5);
-    for (const ex of sample.data) {
-      const gold = ex.answers.text[0];
-      // The controlled model points start/end at the gold answer's first/last token (by offsets).
-      const goldStart = ex.answers.answer_start[0] ?? -1;
-      const goldEnd = goldStart + (gold?.length ?? 0);
-      const full = bert.encode(ex.question, ex.context);
-      const m = new ControlledModel(bert, {}, (ids) => {
-        // find this window's context tokens by matching ids against the full encoding
-        const at = (t: number) => {
-          const seqStart = ids.indexOf(102) + 1; // first [SEP] ends the question
-          const fullSeqStart = full.ids.indexOf(102) + 1;
-          for (let shift = 0; shift + fullSeqStart < full.length; shift++) {
-            if (ids.slice(seqStart, ids.length - 1).every((id, k) => full.ids[fullSeqStart + shift + k] === id)) {
-              return t >= seqStart && t < ids.length - 1 ? full.offsets[fullSeqStart + shift + t - seqStart] : null;
+  it.skipIf(!bert || !samplePath)(
+    needsFixtures("answer spans slice the context exactly", bert, samplePath),
+    async () => {
+      if (!bert || !samplePath) return;
+      const sample = JSON.parse(readFileSync(samplePath, "utf8")) as {
+        data: { question: string; context: string; answers: { answer_start: number[]; text: string[] } }[];
+      };
+      expect(sample.data.length).toBeGreaterThan(5);
+      for (const ex of sample.data) {
+        const gold = ex.answers.text[0];
+        // The controlled model points start/end at the gold answer's first/last token (by offsets).
+        const goldStart = ex.answers.answer_start[0] ?? -1;
+        const goldEnd = goldStart + (gold?.length ?? 0);
+        const full = bert.encode(ex.question, ex.context);
+        const m = new ControlledModel(bert, {}, (ids) => {
+          // find this window's context tokens by matching ids against the full encoding
+          const at = (t: number) => {
+            const seqStart = ids.indexOf(102) + 1; // first [SEP] ends the question
+            const fullSeqStart = full.ids.indexOf(102) + 1;
+            for (let shift = 0; shift + fullSeqStart < full.length; shift++) {
+              if (ids.slice(seqStart, ids.length - 1).every((id, k) => full.ids[fullSeqStart + shift + k] === id)) {
+                return t >= seqStart && t < ids.length - 1 ? full.offsets[fullSeqStart + shift + t - seqStart] : null;
+              }
             }
-          }
-          return null;
-        };
-        return {
-          // unanswerable: [CLS] (t = 0) carries the logit, so the null score wins
-          start_logits: ids.map((_, t) => [
-            gold === undefined ? (t === 0 ? 10 : 0) : at(t)?.[0] === goldStart ? 10 : 0,
-          ]),
-          end_logits: ids.map((_, t) => [gold === undefined ? (t === 0 ? 10 : 0) : at(t)?.[1] === goldEnd ? 10 : 0]),
-        };
-      });
-      const r = (await questionAnswering(
-        m,
-        { question: ex.question, context: ex.context },
-        { handleImpossibleAnswer: gold === undefined },
-      )) as Answer;
-      expect(ex.context.slice(r.start, r.end)).toBe(r.answer);
-      if (gold === undefined) {
-        // null = ~1 * ~1 beats any span
-        expect(r.answer).toBe("");
-      } else {
-        expect(r.answer).toBe(gold);
-        expect(r.start).toBe(goldStart);
+            return null;
+          };
+          return {
+            // unanswerable: [CLS] (t = 0) carries the logit, so the null score wins
+            start_logits: ids.map((_, t) => [
+              gold === undefined ? (t === 0 ? 10 : 0) : at(t)?.[0] === goldStart ? 10 : 0,
+            ]),
+            end_logits: ids.map((_, t) => [gold === undefined ? (t === 0 ? 10 : 0) : at(t)?.[1] === goldEnd ? 10 : 0]),
+          };
+        });
+        const r = (await questionAnswering(
+          m,
+          { question: ex.question, context: ex.context },
+          { handleImpossibleAnswer: gold === undefined },
+        )) as Answer;
+        expect(ex.context.slice(r.start, r.end)).toBe(r.answer);
+        if (gold === undefined) {
+          // null = ~1 * ~1 beats any span
+          expect(r.answer).toBe("");
+        } else {
+          expect(r.answer).toBe(gold);
+          expect(r.start).toBe(goldStart);
+        }
       }
-    }
-  });
+    },
+  );
 });
