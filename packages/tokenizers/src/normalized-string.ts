@@ -21,12 +21,24 @@ export type Matches = number[];
 export class NormalizedString {
   constructor(
     public normalized: string,
+    /** Alignment arrays, possibly shared with the string this one was sliced from... */
     public alignStart: Int32Array,
     public alignEnd: Int32Array,
     /** Absolute original range covered by this string (Rust's `offsets_original`). */
     public originalStart: number,
     public originalEnd: number,
+    /** ...starting at this index: slicing shares the arrays instead of allocating views. */
+    public base = 0,
   ) {}
+
+  /** Gives this string its own alignment arrays before they are modified. */
+  private own(): void {
+    const n = this.normalized.length;
+    if (this.base === 0 && this.alignStart.length === n) return;
+    this.alignStart = this.alignStart.slice(this.base, this.base + n);
+    this.alignEnd = this.alignEnd.slice(this.base, this.base + n);
+    this.base = 0;
+  }
 
   static fromText(text: string, start = 0): NormalizedString {
     const n = text.length;
@@ -53,7 +65,17 @@ export class NormalizedString {
   /** Maps a normalized range of this string to an absolute original range (Rust `convert_offsets`). */
   originalRange(start: number, end: number): [number, number] {
     if (start >= end) return [this.originalStart + start, this.originalStart + end];
-    return [this.alignStart[start], this.alignEnd[end - 1]];
+    return [this.alignStart[this.base + start], this.alignEnd[this.base + end - 1]];
+  }
+
+  /** Original start of normalized unit `i`. */
+  startOf(i: number): number {
+    return this.alignStart[this.base + i];
+  }
+
+  /** Original end of normalized unit `i`. */
+  endOf(i: number): number {
+    return this.alignEnd[this.base + i];
   }
 
   /** Sub-string on normalized units [start, end) (Rust `slice` with a normalized range). */
@@ -63,12 +85,14 @@ export class NormalizedString {
       return new NormalizedString("", new Int32Array(0), new Int32Array(0), at, at);
     }
     if (start === 0 && end === this.normalized.length) return this;
+    const b = this.base;
     return new NormalizedString(
       this.normalized.slice(start, end),
-      this.alignStart.subarray(start, end),
-      this.alignEnd.subarray(start, end),
-      this.alignStart[start],
-      this.alignEnd[end - 1],
+      this.alignStart,
+      this.alignEnd,
+      this.alignStart[b + start],
+      this.alignEnd[b + end - 1],
+      b + start,
     );
   }
 
@@ -77,6 +101,7 @@ export class NormalizedString {
    * `dest`, computing the alignment of each new char from the change codes.
    */
   transformRange(rangeStart: number, rangeEnd: number, dest: Transformation, initialOffset: number): void {
+    this.own();
     const old = this.normalized;
     const oldS = this.alignStart;
     const oldE = this.alignEnd;
@@ -202,21 +227,25 @@ export class NormalizedString {
     this.transform({ chars, changes }, removedStart);
   }
 
-  /** Rust `prepend`: inserted chars share the alignment of the first char. */
+  /**
+   * Rust `prepend`: the inserted chars take the alignment of the first char (written
+   * directly rather than through `transformRange`, as Metaspace does this for every word).
+   */
   prepend(text: string): void {
-    if (this.normalized.length === 0) return;
-    const first = this.normalized.codePointAt(0)!;
-    const chars: number[] = [];
-    const changes: number[] = [];
-    let i = 0;
-    for (const ch of text) {
-      chars.push(ch.codePointAt(0)!);
-      changes.push(i === 0 ? 0 : 1);
-      i++;
-    }
-    chars.push(first);
-    changes.push(1);
-    this.transformRange(0, first >= 0x10000 ? 2 : 1, { chars, changes }, 0);
+    const n = this.normalized.length;
+    if (n === 0 || text.length === 0) return;
+    const k = text.length;
+    const b = this.base;
+    const s = new Int32Array(n + k);
+    const e = new Int32Array(n + k);
+    s.fill(this.alignStart[b], 0, k);
+    e.fill(this.alignEnd[b], 0, k);
+    s.set(this.alignStart.subarray(b, b + n), k);
+    e.set(this.alignEnd.subarray(b, b + n), k);
+    this.normalized = text + this.normalized;
+    this.alignStart = s;
+    this.alignEnd = e;
+    this.base = 0;
   }
 
   /** Rust `append`: appended chars share the alignment of the last char. */
@@ -249,6 +278,7 @@ export class NormalizedString {
     let anyMatch = false;
     for (let k = 2; k < matches.length; k += 3) if (matches[k]) anyMatch = true;
     if (!anyMatch) return;
+    this.own();
     const old = this.normalized;
     const parts: string[] = [];
     const s: number[] = [];
@@ -310,6 +340,7 @@ export class NormalizedString {
       }
     }
     if (start === 0 && end === s.length) return;
+    this.own();
     this.normalized = s.slice(start, end);
     this.alignStart = this.alignStart.slice(start, end);
     this.alignEnd = this.alignEnd.slice(start, end);

@@ -278,47 +278,57 @@ export class Tokenizer {
     const enc = new RawEncoding();
     const toCp = utf16ToCodePoint(text);
     const out = this.modelOutput;
-    let word = 0;
     let bytes: RustByteOffsets | null = null;
-    const emit = (ns: NormalizedString, added: number) => {
-      out.ids.length = out.tokens.length = out.starts.length = out.ends.length = 0;
-      out.byteOffsets = false;
-      if (added >= 0) {
-        out.ids.push(added);
-        out.tokens.push(ns.normalized);
-        out.starts.push(0);
-        out.ends.push(ns.length);
-      } else this.model.tokenize(ns.normalized, out);
-      if (out.byteOffsets) bytes ??= new RustByteOffsets(text);
-      for (let k = 0; k < out.ids.length; k++) {
-        if (out.byteOffsets) {
-          const [s, e] = bytes!.convert(ns, out.starts[k], out.ends[k], toCp);
+    const parts: NormalizedString[] = [];
+    let word = 0;
+    for (let p = 0; p < pieces.length; p++) {
+      const piece = pieces[p];
+      parts.length = 0;
+      if (piece.addedId >= 0 || !this.preTokenizer) parts.push(piece.ns);
+      else this.preTokenizer.split(piece.ns, parts);
+      for (let q = 0; q < parts.length; q++, word++) {
+        const ns = parts[q];
+        out.ids.length = out.tokens.length = out.starts.length = out.ends.length = 0;
+        out.byteOffsets = false;
+        if (piece.addedId >= 0) {
+          out.ids.push(piece.addedId);
+          out.tokens.push(ns.normalized);
+          out.starts.push(0);
+          out.ends.push(ns.length);
+        } else this.model.tokenize(ns.normalized, out);
+        if (out.byteOffsets) bytes ??= new RustByteOffsets(text);
+        const n = out.ids.length;
+        for (let k = 0; k < n; k++) {
+          let s: number;
+          let e: number;
+          if (out.byteOffsets) {
+            [s, e] = bytes!.convert(ns, out.starts[k], out.ends[k], toCp);
+          } else {
+            const a = out.starts[k];
+            const b = out.ends[k];
+            if (a < b) {
+              s = ns.startOf(a);
+              e = ns.endOf(b - 1);
+            } else {
+              s = ns.originalStart + a;
+              e = ns.originalStart + b;
+            }
+            if (toCp) {
+              s = toCp[s];
+              e = toCp[e];
+            }
+          }
+          enc.ids.push(out.ids[k]);
+          enc.tokens.push(out.tokens[k]);
           enc.starts.push(s);
           enc.ends.push(e);
-        } else {
-          const [s, e] = ns.originalRange(out.starts[k], out.ends[k]);
-          enc.starts.push(toCp ? toCp[s] : s);
-          enc.ends.push(toCp ? toCp[e] : e);
+          enc.words.push(word);
+          enc.typeIds.push(typeId);
+          enc.specialTokensMask.push(0);
+          enc.attentionMask.push(1);
+          enc.sources.push(typeId);
         }
-        enc.ids.push(out.ids[k]);
-        enc.tokens.push(out.tokens[k]);
-        enc.words.push(word);
-        enc.typeIds.push(typeId);
-        enc.specialTokensMask.push(0);
-        enc.attentionMask.push(1);
-        enc.sources.push(typeId);
       }
-      word++;
-    };
-    const parts: NormalizedString[] = [];
-    for (const piece of pieces) {
-      if (piece.addedId >= 0 || !this.preTokenizer) {
-        emit(piece.ns, piece.addedId);
-        continue;
-      }
-      parts.length = 0;
-      this.preTokenizer.split(piece.ns, parts);
-      for (const p of parts) emit(p, -1);
     }
     return enc;
   }
@@ -379,8 +389,8 @@ class RustByteOffsets {
       return this.toChars(base + bs, base + be);
     }
     if (bs > be || be > unitOfByte.length) return this.toChars(bs, be);
-    const s = ns.alignStart[unitOfByte[bs]];
-    const e = ns.alignEnd[unitOfByte[be - 1]];
+    const s = ns.startOf(unitOfByte[bs]);
+    const e = ns.endOf(unitOfByte[be - 1]);
     return toCp ? [toCp[s], toCp[e]] : [s, e];
   }
 }

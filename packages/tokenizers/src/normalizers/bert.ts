@@ -1,8 +1,34 @@
 import type { Normalizer } from "../components.js";
 import type { NormalizedString } from "../normalized-string.js";
 import { isBertRemoved, isChineseChar, isNonspacingMark, isWhitespace } from "../unicode.js";
-import { lowercase } from "./simple.js";
+import { lowercase, lowercaseChar } from "./simple.js";
 import { normalizeForm } from "./unicode-forms.js";
+
+/** Spacing/enclosing marks: NFD reordering may then matter, see normalizeFused. */
+const SPACING_MARK = /[\p{Mc}\p{Me}]/u;
+
+const DECOMPOSED = new Map<number, number[]>();
+/** NFD of one char as code points (cached). */
+function decompose(cp: number): number[] {
+  let d = DECOMPOSED.get(cp);
+  if (d === undefined) {
+    d = Array.from(String.fromCodePoint(cp).normalize("NFD"), (c) => c.codePointAt(0)!);
+    DECOMPOSED.set(cp, d);
+  }
+  return d;
+}
+
+const LOWER = new Map<number, string>();
+/** Rust `char::to_lowercase` of one char (cached). */
+function lowerChar(cp: number): string {
+  let l = LOWER.get(cp);
+  if (l === undefined) {
+    const r = lowercaseChar(cp);
+    l = typeof r === "number" ? String.fromCodePoint(r) : r;
+    LOWER.set(cp, l);
+  }
+  return l;
+}
 
 /** Anything outside printable ASCII may need cleaning (controls removed, whitespace mapped to ' '). */
 const NEEDS_CLEANING = /[^\x20-\x7e]/;
@@ -20,6 +46,92 @@ export class BertNormalizer implements Normalizer {
   ) {}
 
   normalize(input: NormalizedString): void {
+    const s = input.normalized;
+    if (!NEEDS_CLEANING.test(s)) {
+      // Printable ASCII: only lowercasing can apply, and it keeps the unit layout.
+      if (this.lowercase) input.normalized = s.toLowerCase();
+      return;
+    }
+    if (!this.stripAccents || !SPACING_MARK.test(s)) {
+      this.normalizeFused(input);
+      return;
+    }
+    this.normalizeStepwise(input);
+  }
+
+  /**
+   * All steps in one pass. Every step maps one char to chars that all take that char's
+   * alignment (removed chars vanish), so doing them char by char gives the alignments of
+   * Rust's step-by-step run. Only NFD's canonical reordering of marks crosses chars; it can
+   * only matter for marks that survive strip_accents (spacing/enclosing ones), which send
+   * the text to the stepwise path.
+   */
+  private normalizeFused(input: NormalizedString): void {
+    const s = input.normalized;
+    const n = s.length;
+    let cap = n * 2 + 16;
+    let units = new Uint16Array(cap);
+    let starts = new Int32Array(cap);
+    let ends = new Int32Array(cap);
+    let k = 0;
+    const push = (unit: number, a: number, b: number) => {
+      if (k === cap) {
+        cap *= 2;
+        const u = new Uint16Array(cap);
+        u.set(units);
+        units = u;
+        const x = new Int32Array(cap);
+        x.set(starts);
+        starts = x;
+        const y = new Int32Array(cap);
+        y.set(ends);
+        ends = y;
+      }
+      units[k] = unit;
+      starts[k] = a;
+      ends[k++] = b;
+    };
+    const pushString = (str: string, a: number, b: number) => {
+      for (let j = 0; j < str.length; j++) push(str.charCodeAt(j), a, b);
+    };
+    const emit = (cp: number, a: number, b: number) => {
+      if (cp < 0x80) {
+        push(this.lowercase && cp >= 0x41 && cp <= 0x5a ? cp + 32 : cp, a, b);
+        return;
+      }
+      const parts = this.stripAccents ? decompose(cp) : [cp];
+      for (const c of parts) {
+        if (this.stripAccents && isNonspacingMark(c)) continue;
+        if (this.lowercase) pushString(lowerChar(c), a, b);
+        else if (c >= 0x10000) pushString(String.fromCodePoint(c), a, b);
+        else push(c, a, b);
+      }
+    };
+    for (let i = 0; i < n; ) {
+      let cp = s.codePointAt(i)!;
+      const len = cp >= 0x10000 ? 2 : 1;
+      const a = input.startOf(i);
+      const b = input.endOf(i);
+      i += len;
+      if (this.cleanText) {
+        if (isBertRemoved(cp)) continue;
+        if (cp !== 0x20 && isWhitespace(cp)) cp = 0x20;
+      }
+      if (this.handleChineseChars && isChineseChar(cp)) {
+        push(0x20, a, b);
+        emit(cp, a, b);
+        push(0x20, a, b);
+      } else emit(cp, a, b);
+    }
+    let text = "";
+    for (let j = 0; j < k; j += 8192) text += String.fromCharCode.apply(null, Array.from(units.subarray(j, Math.min(k, j + 8192))));
+    input.normalized = text;
+    input.alignStart = starts.slice(0, k);
+    input.alignEnd = ends.slice(0, k);
+    input.base = 0;
+  }
+
+  private normalizeStepwise(input: NormalizedString): void {
     if (this.cleanText && NEEDS_CLEANING.test(input.normalized)) {
       input.filter((cp) => !isBertRemoved(cp));
       if (OTHER_WHITESPACE.test(input.normalized)) {

@@ -78,6 +78,44 @@ export class PrecompiledNormalizer implements Normalizer {
     return v < 0 ? undefined : this.replacement(v);
   }
 
+  private readonly charCache = new Map<number, string | null>();
+  private readonly charBytes = new Uint8Array(4);
+
+  /** `transform` of a single char, cached per code point. */
+  private transformChar(cp: number): string | undefined {
+    let r = this.charCache.get(cp);
+    if (r === undefined) {
+      r = null;
+      if (this.rootHasChild[leadByte(cp)]) {
+        const b = this.charBytes;
+        let n: number;
+        if (cp < 0x80) {
+          b[0] = cp;
+          n = 1;
+        } else if (cp < 0x800) {
+          b[0] = 0xc0 | (cp >> 6);
+          b[1] = 0x80 | (cp & 0x3f);
+          n = 2;
+        } else if (cp < 0x10000) {
+          b[0] = 0xe0 | (cp >> 12);
+          b[1] = 0x80 | ((cp >> 6) & 0x3f);
+          b[2] = 0x80 | (cp & 0x3f);
+          n = 3;
+        } else {
+          b[0] = 0xf0 | (cp >> 18);
+          b[1] = 0x80 | ((cp >> 12) & 0x3f);
+          b[2] = 0x80 | ((cp >> 6) & 0x3f);
+          b[3] = 0x80 | (cp & 0x3f);
+          n = 4;
+        }
+        const v = this.lookup(b, n);
+        if (v >= 0) r = this.replacement(v);
+      }
+      this.charCache.set(cp, r);
+    }
+    return r ?? undefined;
+  }
+
   normalize(input: NormalizedString): void {
     const s = input.normalized;
     if (s.length === 0) return;
@@ -85,6 +123,25 @@ export class PrecompiledNormalizer implements Normalizer {
     const chars: number[] = [];
     const changes: number[] = [];
     let modified = false;
+    if (!MAY_JOIN.test(s)) {
+      // No char that can extend a grapheme: every grapheme is a single char, for which
+      // Rust's whole-grapheme and per-char lookups are the same.
+      for (let i = 0; i < s.length; ) {
+        const cp = s.codePointAt(i)!;
+        const len = cp >= 0x10000 ? 2 : 1;
+        const norm = this.transformChar(cp);
+        if (norm !== undefined) {
+          modified = true;
+          pushReplacement(chars, changes, len === 1 ? s[i] : s.slice(i, i + 2), norm);
+        } else {
+          chars.push(cp);
+          changes.push(0);
+        }
+        i += len;
+      }
+      if (modified) input.transform({ chars, changes });
+      return;
+    }
     for (const grapheme of this.graphemes(s)) {
       if (utf8Len(grapheme) < 6) {
         const norm = this.transform(grapheme);
@@ -96,7 +153,7 @@ export class PrecompiledNormalizer implements Normalizer {
       }
       for (const ch of grapheme) {
         const cp = ch.codePointAt(0)!;
-        const norm = this.rootHasChild[leadByte(cp)] ? this.transform(ch) : undefined;
+        const norm = this.transformChar(cp);
         if (norm !== undefined) {
           modified = true;
           pushReplacement(chars, changes, ch, norm);
@@ -136,6 +193,13 @@ export class PrecompiledNormalizer implements Normalizer {
     })();
   }
 }
+
+/**
+ * Chars that can join the previous char into one grapheme (Extend, ZWJ/ZWNJ, SpacingMark,
+ * Prepend, Hangul jamo, regional indicators, emoji modifiers, tags, CR before LF).
+ */
+const MAY_JOIN =
+  /[\p{M}\r\u200c\u200d\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff\uff9e\uff9f\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u0d4e\u{1F1E6}-\u{1F1FF}\u{1F3FB}-\u{1F3FF}\u{E0020}-\u{E007F}\u{110bd}\u{110cd}\u{111c2}\u{111c3}\u{1193f}\u{11941}\u{11a3a}\u{11a84}-\u{11a89}\u{11d46}]/u;
 
 function* asciiGraphemes(s: string): Iterable<string> {
   for (let i = 0; i < s.length; i++) {
