@@ -144,6 +144,9 @@ export class RawEncoding {
   }
 
   static merge(encodings: RawEncoding[], growingOffsets: boolean): RawEncoding {
+    // Merging one encoding into an empty one copies it (and copies each overflowing part):
+    // the encoding itself is equivalent.
+    if (encodings.length === 1) return encodings[0];
     const out = new RawEncoding();
     for (const e of encodings) out.mergeWith(e, growingOffsets);
     return out;
