@@ -9,6 +9,13 @@ export type Warn = (message: string) => void;
 
 export const consoleWarn: Warn = (message) => console.warn(message);
 
+/** options.onWarning: a function receiving Python's logger warnings, default console.warn. */
+export function warningSink(value: unknown): Warn {
+  if (value === undefined) return consoleWarn;
+  if (typeof value !== "function") throw new TypeError("options.onWarning must be a function");
+  return value as Warn;
+}
+
 /** The id a target word stands for, or null when it encodes to no token. */
 export function targetId(tokenizer: Tokenizer, target: string, warn: Warn): number | null {
   const id = tokenizer.tokenToId(target);

@@ -124,6 +124,9 @@ describe("zero-shot-classification", () => {
       zeroShotClassification(nli(), "x", { candidateLabels: ["a"], hypothesisTemplate: "{label}" }),
     ).rejects.toThrow(RangeError);
     await expect(zeroShotClassification(nli(), [], { candidateLabels: ["a"] })).rejects.toThrow(/empty/);
+    await expect(
+      zeroShotClassification(nli(), "x", { candidateLabels: ["a"], onWarning: "log" as never }),
+    ).rejects.toThrow(/onWarning must be a function/);
     await expect(zeroShotClassification(nli(), "x", { candidateLabels: [1] as unknown as string[] })).rejects.toThrow(
       /candidateLabels\[0\]/,
     );

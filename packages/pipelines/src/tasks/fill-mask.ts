@@ -10,7 +10,7 @@ import { encodeForModel } from "../encode.js";
 import { softmax } from "../math.js";
 import { output, type PipelineModel, row } from "../model.js";
 import { specialToken } from "../special-tokens.js";
-import { consoleWarn, targetId, type Warn } from "../targets.js";
+import { targetId, type Warn, warningSink } from "../targets.js";
 import { asBatch, checkBoolean, checkInteger, checkKnownOptions, checkObject, checkString } from "../validate.js";
 
 export interface FillMaskOptions {
@@ -65,8 +65,7 @@ export async function fillMask(
 ): Promise<FillMaskResult | FillMaskResult[]> {
   const o = checkObject(options, "options");
   checkKnownOptions(o, KNOWN, "fill-mask");
-  const warn = o.onWarning === undefined ? consoleWarn : (o.onWarning as Warn);
-  if (typeof warn !== "function") throw new TypeError("options.onWarning must be a function");
+  const warn = warningSink(o.onWarning);
   let topK = o.topK === undefined ? 5 : checkInteger(o.topK, "options.topK", 1);
   const truncation = o.truncation === undefined ? false : checkBoolean(o.truncation, "options.truncation");
   const batchSize = o.batchSize === undefined ? undefined : checkInteger(o.batchSize, "options.batchSize", 1);

@@ -14,7 +14,7 @@ import { encodeForModel } from "../encode.js";
 import { softmax } from "../math.js";
 import { output, type PipelineModel, row } from "../model.js";
 import { specialToken } from "../special-tokens.js";
-import { consoleWarn, targetId, type Warn } from "../targets.js";
+import { targetId, type Warn, warningSink } from "../targets.js";
 import { asBatch, checkBoolean, checkInteger, checkKnownOptions, checkObject, checkString } from "../validate.js";
 import type { LabelScore } from "./text-classification.js";
 
@@ -50,7 +50,7 @@ export async function promptClassification(
 ): Promise<LabelScore[] | LabelScore[][]> {
   const o = checkObject(options, "options");
   checkKnownOptions(o, KNOWN, "prompt-classification");
-  const warn = o.onWarning === undefined ? consoleWarn : (o.onWarning as Warn);
+  const warn = warningSink(o.onWarning);
   const template = o.template === undefined ? DEFAULT_TEMPLATE : checkString(o.template, "options.template");
   if (template.split("[MASK]").length !== 2)
     throw new RangeError('options.template must contain "[MASK]" exactly once');

@@ -13,7 +13,7 @@ import { forwardAll } from "../batching.js";
 import { label2idOf, maxInputLength } from "../config.js";
 import { softmax } from "../math.js";
 import { output, type PipelineModel, row } from "../model.js";
-import { consoleWarn, type Warn } from "../targets.js";
+import { type Warn, warningSink } from "../targets.js";
 import {
   asBatch,
   checkBoolean,
@@ -79,7 +79,7 @@ export async function zeroShotClassification(
 ): Promise<ZeroShotResult | ZeroShotResult[]> {
   const o = checkObject(options, "options");
   checkKnownOptions(o, KNOWN, "zero-shot-classification");
-  const warn = o.onWarning === undefined ? consoleWarn : (o.onWarning as Warn);
+  const warn = warningSink(o.onWarning);
   const labels = parseLabels(o.candidateLabels);
   const template =
     o.hypothesisTemplate === undefined
