@@ -182,6 +182,7 @@ describe.skipIf(!fixturesAvailable)("fixture variants vs Rust tokenizers", () =>
       ["Whitespace", { type: "Whitespace" }],
       ["WhitespaceSplit", { type: "WhitespaceSplit" }],
       ["CharDelimiterSplit", { type: "CharDelimiterSplit", delimiter: "a" }],
+      ["UnicodeScripts", { type: "UnicodeScripts" }],
     ];
     for (const [label, pre] of splitVariants) {
       it(`${label} (WordPiece)`, async () => {
@@ -207,6 +208,11 @@ describe.skipIf(!fixturesAvailable)("fixture variants vs Rust tokenizers", () =>
         ],
       };
       await check(j, { truncation: false });
+    });
+    it("UnicodeScripts then Metaspace (Unigram)", async () => {
+      const j = load("t5-small");
+      j.pre_tokenizer = { type: "Sequence", pretokenizers: [{ type: "UnicodeScripts" }, j.pre_tokenizer] };
+      await check(j, {}, [...inputs, ...pairs]);
     });
     for (const scheme of ["first", "never", "always"] as const) {
       for (const split of [true, false]) {

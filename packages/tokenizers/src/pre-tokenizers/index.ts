@@ -4,6 +4,7 @@ import { buildPattern } from "../normalizers/replace.js";
 import { BertPreTokenizer } from "./bert.js";
 import { ByteLevelPreTokenizer } from "./byte-level.js";
 import { MetaspacePreTokenizer, type PrependScheme } from "./metaspace.js";
+import { UnicodeScriptsPreTokenizer } from "./unicode-scripts.js";
 import {
   CharDelimiterSplit,
   DigitsPreTokenizer,
@@ -76,6 +77,8 @@ export function buildPreTokenizer(value: unknown, path: string): PreTokenizer {
       if ([...d].length !== 1) configError(`${path}.delimiter`, "expected a single char");
       return new CharDelimiterSplit(d);
     }
+    case "UnicodeScripts":
+      return new UnicodeScriptsPreTokenizer();
     case "Sequence": {
       const list = asArray(json.pretokenizers, `${path}.pretokenizers`);
       return new SequencePreTokenizer(list.map((p, i) => buildPreTokenizer(p, `${path}.pretokenizers[${i}]`)));
