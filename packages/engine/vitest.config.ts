@@ -20,8 +20,20 @@ export default defineConfig({
       // CI runs every package at once on two cores: allow for a busy machine.
       { test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node", testTimeout: 60_000 } },
       {
-        plugins: [cloudflareTest({ miniflare: { compatibilityDate: "2026-04-01", r2Buckets: ["MODELS"] } })],
-        test: { name: "workerd", include: ["test/workerd/**/*.test.ts"] },
+        // The kernels' dist/*.wasm lie outside this package; vite serves them from the repository root.
+        root: join(import.meta.dirname, "../.."),
+        plugins: [
+          cloudflareTest({
+            miniflare: {
+              compatibilityDate: "2026-04-01",
+              r2Buckets: ["MODELS"],
+              // The kernels' .wasm imported as a WebAssembly.Module, as wrangler bundles it.
+              modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+            },
+          }),
+        ],
+        // Node computes reference outputs for the workerd loadModel test.
+        test: { name: "workerd", dir: import.meta.dirname, include: ["test/workerd/**/*.test.ts"], globalSetup: [join(import.meta.dirname, "test/workerd/node-reference.ts")] },
       },
     ],
   },

@@ -96,11 +96,13 @@ export class KernelsModel implements Model {
           const dims = perToken ? [batch, maxSeq, ...rest] : [batch, ...rest];
           target = result[name] = { data: new Float32Array(dims.reduce((a, d) => a * d, 1)), dims };
         }
-        // Positions the engine padded beyond a row's batch length stay zero.
         const rowSize = perToken ? seq * inner : inner;
         const targetRow = perToken ? maxSeq * inner : inner;
         group.forEach((rowIndex, g) => {
-          target.data.set(t.data.subarray(g * rowSize, (g + 1) * rowSize), rowIndex * targetRow);
+          // Only the row's own positions: what the engine computed for padding it added stays
+          // zero, whichever batch the row landed in.
+          const size = perToken ? lengths[rowIndex] * inner : inner;
+          target.data.set(t.data.subarray(g * rowSize, g * rowSize + size), rowIndex * targetRow);
         });
       }
     }

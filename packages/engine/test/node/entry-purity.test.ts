@@ -42,6 +42,19 @@ describe("entry points", () => {
     expect(files.has(join(src, "sources/directory.ts"))).toBe(false);
   });
 
+  it("the kernels loaders chosen by import conditions for Workers and other runtimes import nothing from Node", () => {
+    const pkg = JSON.parse(readFileSync(join(src, "../package.json"), "utf8"));
+    const runtime = pkg.imports["#kernels-runtime"];
+    expect(Object.keys(runtime)).toEqual(["workerd", "worker", "node", "default"]);
+    for (const condition of ["workerd", "worker", "default"]) {
+      const code = readFileSync(join(src, "..", runtime[condition]), "utf8");
+      expect(code, condition).not.toMatch(/from\s+["'](node:|@edgeformers\/kernels\/node)/);
+    }
+    // LocalDirSource is in the main entry, but reaches node:fs only through a lazy import.
+    expect(typeof main.LocalDirSource).toBe("function");
+    expect(readFileSync(join(src, "sources/local-dir.ts"), "utf8")).not.toMatch(/^import[^;]*["']node:/m);
+  });
+
   it("the node entry adds the directory source and disk cache to everything in the main entry", () => {
     expect("DirectorySource" in main).toBe(false);
     expect("diskCache" in main).toBe(false);

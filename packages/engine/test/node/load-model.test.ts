@@ -1,0 +1,225 @@
+/** The public loadModel API: sources, sentence-transformers settings, input checks, batching, stats. */
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadKernels } from "@edgeformers/kernels/node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  BundleSource,
+  DEFAULT_MEMORY_BUDGET_BYTES,
+  LocalDirSource,
+  loadModel,
+  type Model,
+  ModelFolderError,
+  serializeSafetensors,
+} from "../../src/index.js";
+import { DirectorySource } from "../../src/node.js";
+import { generateTinyEncoder } from "../../src/testing/tiny-encoder.js";
+import { compareWithOrt, maxAbsDiff } from "../helpers/ort-compare.js";
+
+const ST_FILES = {
+  "modules.json": JSON.stringify([
+    { idx: 0, name: "0", path: "", type: "sentence_transformers.models.Transformer" },
+    { idx: 1, name: "1", path: "1_Pooling", type: "sentence_transformers.models.Pooling" },
+    { idx: 2, name: "2", path: "2_Normalize", type: "sentence_transformers.models.Normalize" },
+  ]),
+  "1_Pooling/config.json": JSON.stringify({
+    word_embedding_dimension: 16,
+    pooling_mode_cls_token: false,
+    pooling_mode_mean_tokens: true,
+    include_prompt: false,
+  }),
+  "config_sentence_transformers.json": JSON.stringify({
+    prompts: { query: "query: ", passage: "passage: " },
+    default_prompt_name: "query",
+    similarity_fn_name: "cosine",
+  }),
+  "sentence_bert_config.json": JSON.stringify({ max_seq_length: 20, do_lower_case: false }),
+};
+
+describe("loadModel from a local directory (LocalDirSource from the main entry)", () => {
+  let dir: string;
+  let model: Model;
+  const tiny = generateTinyEncoder({ seed: 101 });
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "engine-load-"));
+    await mkdir(join(dir, "1_Pooling"));
+    for (const [name, content] of Object.entries({ ...tiny.files, ...ST_FILES })) {
+      await writeFile(join(dir, name), content);
+    }
+    model = await loadModel(new LocalDirSource(dir));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("exposes config, tokenizer, sentence-transformers settings and the outputs", async () => {
+    expect(model.config).toMatchObject({ model_type: "bert", hidden_size: 16 });
+    expect(model.backend).toBe("kernels");
+    expect(model.dtype).toBe("f32");
+    expect(model.outputNames).toEqual(["last_hidden_state", "pooler_output"]);
+    expect(Array.from(model.tokenizer.encode("w7 w9").ids)).toEqual([2, 7, 9, 3]);
+    expect(model.sentenceTransformers).toMatchObject({
+      pooling: { mode: "mean", includePrompt: false, dimension: 16 },
+      normalize: true,
+      prompts: { query: "query: ", passage: "passage: " },
+      defaultPromptName: "query",
+      maxSeqLength: 20,
+      config: { similarity_fn_name: "cosine" },
+    });
+    expect(DirectorySource).toBe(LocalDirSource);
+  });
+
+  it("gives the same outputs as the same folder from memory, and those match onnxruntime", async () => {
+    const inputs = { inputIds: [[2, 9, 14, 5, 3]], tokenTypeIds: [[0, 0, 0, 1, 1]] };
+    const fromDisk = await model.forward(inputs);
+    const fromMemory = await (await loadModel(new BundleSource(tiny.files))).forward(inputs);
+    expect(fromDisk.last_hidden_state.dims).toEqual([1, 5, 16]);
+    expect(fromDisk.pooler_output.dims).toEqual([1, 16]);
+    expect(maxAbsDiff(fromDisk.last_hidden_state.data, fromMemory.last_hidden_state.data)).toBe(0);
+    const { errors } = await compareWithOrt({ seed: 101 }, { ...inputs, attentionMask: [[1, 1, 1, 1, 1]] });
+    expect(errors.last_hidden_state).toBeLessThan(1e-4);
+  });
+
+  it("has no sentence-transformers settings when the folder has none", async () => {
+    expect((await loadModel(new BundleSource(tiny.files))).sentenceTransformers).toBeNull();
+  });
+
+  it("names a missing directory", async () => {
+    await expect(loadModel(new LocalDirSource(join(dir, "absent")))).rejects.toThrow(/config\.json/);
+  });
+});
+
+describe("loadModel options", () => {
+  const tiny = generateTinyEncoder({ seed: 102, head: "ForSequenceClassification" });
+
+  it("accepts a kernels instance or a compiled WebAssembly.Module", async () => {
+    const kernels = loadKernels();
+    const a = await loadModel(new BundleSource(tiny.files), { kernels });
+    expect(kernels.memory.stats().persistentBytes).toBeGreaterThan(0);
+    const { loadModule } = await import("@edgeformers/kernels/node");
+    const b = await loadModel(new BundleSource(tiny.files), { kernels: loadModule("simd") });
+    const input = { inputIds: [[2, 9, 3]] };
+    expect(Array.from((await a.forward(input)).logits.data)).toEqual(Array.from((await b.forward(input)).logits.data));
+    await expect(
+      loadModel(new BundleSource(tiny.files), { kernels: {} as unknown as WebAssembly.Module }),
+    ).rejects.toThrow(TypeError);
+  });
+
+  it("refuses unknown options and backends that cannot run the model, naming them", async () => {
+    const source = new BundleSource(tiny.files);
+    const bad = (o: object) => loadModel(source, o as never);
+    await expect(bad({ backend: "gpu" })).rejects.toThrow(/options\.backend must be one of kernels, ort, static/);
+    await expect(bad({ dtype: "f16" })).rejects.toThrow(/options\.dtype must be one of f32, int8/);
+    await expect(bad({ memoryBudgetBytes: -1 })).rejects.toThrow(RangeError);
+    await expect(bad({ backend: "static" })).rejects.toThrow(/only runs model2vec models/);
+    await expect(bad({ backend: "ort" })).rejects.toThrow(/"ort" is not available/);
+    await expect(loadModel(null as never)).rejects.toThrow(TypeError);
+  });
+
+  it("names a missing head tensor and its file", async () => {
+    const { "model.safetensors": _, ...rest } = tiny.files;
+    const tensors = Object.fromEntries(Object.entries(tiny.tensors).filter(([n]) => !n.startsWith("classifier.")));
+    const files = { ...rest, "model.safetensors": serializeSafetensors(tensors) };
+    await expect(loadModel(new BundleSource(files))).rejects.toThrow(
+      /model\.safetensors: tensor "classifier\.weight" is missing/,
+    );
+    await expect(loadModel(new BundleSource(files))).rejects.toBeInstanceOf(ModelFolderError);
+  });
+});
+
+describe("forward input checks", () => {
+  let model: Model;
+  beforeAll(async () => {
+    model = await loadModel(new BundleSource(generateTinyEncoder({ seed: 103 }).files));
+  });
+  const cases: [string, unknown, RegExp, typeof TypeError | typeof RangeError][] = [
+    ["mask row length", { inputIds: [[2, 3], [2, 5, 6, 7, 8, 9, 3]], attentionMask: [[1, 1], [1, 1, 1, 1, 1, 1]] }, /inputIds\[1\] has length 7 but attentionMask\[1\] has 6/, RangeError],
+    ["id out of vocabulary", { inputIds: [[2, 32, 3]] }, /inputIds\[0\]\[1\] = 32 is outside the vocabulary \[0, 32\)/, RangeError],
+    ["negative id", { inputIds: [[2, -1]] }, /inputIds\[0\]\[1\] = -1/, RangeError],
+    ["fractional id", { inputIds: [[2, 1.5]] }, /inputIds\[0\]\[1\] must be an integer/, TypeError],
+    ["token type out of range", { inputIds: [[2, 5]], tokenTypeIds: [[0, 2]] }, /tokenTypeIds\[0\]\[1\] = 2 is outside \[0, 2\)/, RangeError],
+    ["mask value", { inputIds: [[2, 5]], attentionMask: [[1, 7]] }, /attentionMask\[0\]\[1\] = 7 is outside \{0, 1\}/, RangeError],
+    ["sequence count", { inputIds: [[2], [3]], attentionMask: [[1]] }, /inputIds has 2 sequences but attentionMask has 1/, RangeError],
+    ["empty batch", { inputIds: [] }, /at least one sequence/, RangeError],
+    ["empty row", { inputIds: [[2], []] }, /inputIds\[1\] is empty/, RangeError],
+    ["not arrays", { inputIds: "2 3" }, /inputIds must be an array/, TypeError],
+    ["too long", { inputIds: [Array(25).fill(5)] }, /inputIds\[0\] has 25 tokens but the model accepts at most 24/, RangeError],
+  ];
+  it.each(cases)("%s", async (_, inputs, message, type) => {
+    const err = await model.forward(inputs as never).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(type);
+    expect((err as Error).message).toMatch(message);
+  });
+
+  it("RoBERTa accepts max_position_embeddings − padding_idx − 1 tokens", async () => {
+    const roberta = await loadModel(new BundleSource(generateTinyEncoder({ seed: 104, modelType: "roberta" }).files));
+    await expect(roberta.forward({ inputIds: [Array(22).fill(5)] })).resolves.toBeDefined();
+    await expect(roberta.forward({ inputIds: [Array(23).fill(5)] })).rejects.toThrow(/at most 22/);
+    await expect(roberta.forward({ inputIds: [[5, 6]], tokenTypeIds: [[0, 1]] })).rejects.toThrow(
+      /tokenTypeIds\[0\]\[1\] = 1 is outside \[0, 1\) \(type_vocab_size 1\)/,
+    );
+  });
+});
+
+describe("batching within the memory budget", () => {
+  const tiny = generateTinyEncoder({ seed: 105, head: "ForTokenClassification" });
+  const rows = [
+    [2, 9, 14, 5, 30, 11, 3],
+    [2, 17, 3],
+    [2, 8, 9, 10, 11, 12, 13, 14, 15, 3],
+    [2, 3],
+    [2, 6, 7, 3],
+  ];
+
+  it("ragged rows equal the same rows padded with a mask, and engine padding is zero", async () => {
+    const model = await loadModel(new BundleSource(tiny.files));
+    const ragged = await model.forward({ inputIds: rows });
+    const seq = 10;
+    const padded = await model.forward({
+      inputIds: rows.map((r) => [...r, ...Array(seq - r.length).fill(0)]),
+      attentionMask: rows.map((r) => [...r.map(() => 1), ...Array(seq - r.length).fill(0)]),
+    });
+    const labels = 3;
+    expect(ragged.logits.dims).toEqual([5, seq, labels]);
+    rows.forEach((r, b) => {
+      const at = (t: Float32Array, s: number) => t.subarray((b * seq + s) * labels, (b * seq + s + 1) * labels);
+      for (let s = 0; s < seq; s++) {
+        if (s < r.length) expect(maxAbsDiff(at(ragged.logits.data, s), at(padded.logits.data, s))).toBeLessThan(1e-5);
+        else expect(Array.from(at(ragged.logits.data, s))).toEqual([0, 0, 0]);
+      }
+    });
+  });
+
+  it("splits into several batches under a small budget with the same results, and reports stats", async () => {
+    const roomy = await loadModel(new BundleSource(tiny.files));
+    const roomyOut = await roomy.forward({ inputIds: rows });
+    expect(roomy.stats().batches).toBe(1);
+    const weights = roomy.stats().weightsBytes;
+    // Room for about 12 tokens of activations next to the weights.
+    const tight = await loadModel(new BundleSource(tiny.files), { memoryBudgetBytes: weights + 12_000 });
+    const tightOut = await tight.forward({ inputIds: rows });
+    const stats = tight.stats();
+    expect(stats.batches).toBeGreaterThanOrEqual(3);
+    expect(stats.forwardCalls).toBe(1);
+    expect(maxAbsDiff(tightOut.logits.data, roomyOut.logits.data)).toBeLessThan(1e-5);
+    expect(stats).toMatchObject({ backend: "kernels", dtype: "f32", budgetBytes: weights + 12_000, weightsBytes: weights });
+    expect(stats.peakBytes).toBeGreaterThanOrEqual(stats.weightsBytes);
+    expect(stats.peakBytes).toBeLessThanOrEqual(stats.weightsBytes + stats.arenaBytes + 12_000);
+    expect(roomy.stats().budgetBytes).toBe(DEFAULT_MEMORY_BUDGET_BYTES);
+  });
+
+  it("a sequence that cannot fit even alone is a RangeError naming the sizes", async () => {
+    const roomy = await loadModel(new BundleSource(tiny.files));
+    const weights = roomy.stats().weightsBytes;
+    const tight = await loadModel(new BundleSource(tiny.files), { memoryBudgetBytes: weights + 5_000 });
+    await expect(tight.forward({ inputIds: [[2, 3]] })).resolves.toBeDefined();
+    await expect(tight.forward({ inputIds: [[2, 3], rows[2]] })).rejects.toThrow(
+      new RegExp(`inputIds\\[1\\] \\(10 tokens\\) needs about \\d+ bytes of activations; with ${weights} bytes of weights that exceeds memoryBudgetBytes ${weights + 5000}`),
+    );
+  });
+
+  it("weights larger than the budget are refused at load", async () => {
+    await expect(loadModel(new BundleSource(tiny.files), { memoryBudgetBytes: 10_000 })).rejects.toThrow(RangeError);
+  });
+});

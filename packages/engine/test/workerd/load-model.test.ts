@@ -1,0 +1,32 @@
+/**
+ * loadModel inside workerd: the main entry resolves "#kernels-runtime" to the Workers loader,
+ * which imports the kernels' .wasm as a module (no compiling bytes at request time), and the
+ * outputs equal Node's for the same generated model (computed in vitest.config.ts).
+ */
+import { env } from "cloudflare:test";
+import { describe, expect, inject, it } from "vitest";
+import { BundleSource, loadModel, R2Source } from "../../src/index.js";
+import { generateTinyEncoder } from "../../src/testing/tiny-encoder.js";
+import { WORKERD_CASE } from "./case.js";
+
+describe("loadModel inside workerd", () => {
+  it("runs a tiny RoBERTa sequence classifier from R2 with the same logits as Node", async () => {
+    const tiny = generateTinyEncoder(WORKERD_CASE.options);
+    for (const [name, content] of Object.entries(tiny.files)) await env.MODELS.put(`tiny-roberta/${name}`, content);
+    const model = await loadModel(new R2Source(env.MODELS, { prefix: "tiny-roberta/", name: "MODELS" }));
+    const out = await model.forward(WORKERD_CASE.inputs);
+    const node = inject("engineNodeLogits");
+    expect(out.logits.dims).toEqual([2, 3]);
+    expect(node).toHaveLength(6);
+    for (let i = 0; i < node.length; i++) expect(Math.abs(out.logits.data[i] - node[i])).toBeLessThan(1e-5);
+    // And from a bundle, int8 too (quantised at load with the kernels' routines).
+    const int8 = await loadModel(new BundleSource(tiny.files), { dtype: "int8" });
+    expect((await int8.forward(WORKERD_CASE.inputs)).logits.dims).toEqual([2, 3]);
+  });
+});
+
+declare module "vitest" {
+  interface ProvidedContext {
+    engineNodeLogits: number[];
+  }
+}
