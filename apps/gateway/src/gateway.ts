@@ -1,9 +1,30 @@
-import { createServiceApp, docsPage, ProblemError, type ServerBindings, type ServerEnv } from "@edgeformers/server";
+import {
+  createServiceApp,
+  docsPage,
+  enforceRateLimit,
+  ProblemError,
+  type RateLimiter,
+  type ServerBindings,
+  type ServerEnv,
+} from "@edgeformers/server";
 import type { Context, Hono } from "hono";
 import packageJson from "../package.json";
 import { isServiceName, SERVICES, type ServiceName, serviceForPath } from "./routes.js";
 
 export type GatewayMode = "service-bindings" | "single-worker";
+
+/** Optional rate-limiting bindings, one per worker's routes (see wrangler.jsonc `ratelimits`). */
+export interface RateLimitBindings {
+  RATE_LIMIT_TOKENIZE?: RateLimiter;
+  RATE_LIMIT_EMBED?: RateLimiter;
+  RATE_LIMIT_CLASSIFY?: RateLimiter;
+}
+
+const RATE_LIMIT_BINDING = {
+  tokenize: "RATE_LIMIT_TOKENIZE",
+  embed: "RATE_LIMIT_EMBED",
+  classify: "RATE_LIMIT_CLASSIFY",
+} as const satisfies Record<ServiceName, keyof RateLimitBindings>;
 
 /** How a mode reaches a worker: over a service binding, or by calling its app in-process. */
 export type Dispatch<Bindings extends ServerBindings> = (
@@ -33,7 +54,7 @@ async function fetchJson(response: Response): Promise<unknown> {
  * The one public URL. Both modes share this app; only `dispatch` differs. The gateway runs
  * the shared middleware (auth, CORS, limits) once at the edge and forwards by path prefix.
  */
-export function createGateway<Bindings extends ServerBindings>(
+export function createGateway<Bindings extends ServerBindings & RateLimitBindings>(
   mode: GatewayMode,
   dispatch: Dispatch<Bindings>,
 ): Hono<ServerEnv<Bindings>> {
@@ -133,7 +154,7 @@ export function createGateway<Bindings extends ServerBindings>(
   doc("get", "/openapi.json", "This document, merged from every worker");
 
   // `/apps/<service>/<path>` reaches any route of one worker directly (its /health, /info, …).
-  app.all("/apps/:service/*", (c) => {
+  app.all("/apps/:service/*", async (c) => {
     const service = c.req.param("service");
     if (!isServiceName(service)) {
       throw new ProblemError({
@@ -143,13 +164,16 @@ export function createGateway<Bindings extends ServerBindings>(
         field: "service",
       });
     }
+    await enforceRateLimit(c.env[RATE_LIMIT_BINDING[service]], c, service);
     return callService(c, service, c.req.path.slice(`/apps/${service}`.length) || "/");
   });
 
   // Everything else goes to the worker that owns the path prefix; unowned paths are a 404.
-  app.all("*", (c, next) => {
+  app.all("*", async (c, next) => {
     const service = serviceForPath(c.req.path);
-    return service ? callService(c, service, c.req.path) : next();
+    if (!service) return next();
+    await enforceRateLimit(c.env[RATE_LIMIT_BINDING[service]], c, service);
+    return callService(c, service, c.req.path);
   });
 
   return app;

@@ -1,9 +1,9 @@
 import type { ServerBindings } from "@edgeformers/server";
-import { createGateway } from "./gateway.js";
+import { createGateway, type RateLimitBindings } from "./gateway.js";
 import type { ServiceName } from "./routes.js";
 
 /** Service-binding mode: each worker is its own deployment, reached through a binding. */
-export interface GatewayBindings extends ServerBindings {
+export interface GatewayBindings extends ServerBindings, RateLimitBindings {
   TOKENIZE: Fetcher;
   EMBED: Fetcher;
   CLASSIFY: Fetcher;

@@ -2,11 +2,11 @@ import classify, { type ClassifyBindings } from "@edgeformers/app-classify";
 import embed, { type EmbedBindings } from "@edgeformers/app-embed";
 import tokenize, { type TokenizeBindings } from "@edgeformers/app-tokenize";
 import type { Context } from "hono";
-import { createGateway } from "./gateway.js";
+import { createGateway, type RateLimitBindings } from "./gateway.js";
 import type { ServiceName } from "./routes.js";
 
 /** Single-worker mode: every route in one isolate, one deployment. */
-export type SingleWorkerBindings = TokenizeBindings & EmbedBindings & ClassifyBindings;
+export type SingleWorkerBindings = TokenizeBindings & EmbedBindings & ClassifyBindings & RateLimitBindings;
 
 const APPS: Record<
   ServiceName,

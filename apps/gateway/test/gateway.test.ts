@@ -99,3 +99,40 @@ for (const { mode, fetch, fetchWithKeys } of modes) {
     serviceConformance({ service: "gateway", fetch, fetchWithKeys });
   });
 }
+
+describe("rate limiting per worker's routes", () => {
+  it("answers 429 with Retry-After when the worker's limiter says no, keyed by client", async () => {
+    const seen: string[] = [];
+    const limiter = (success: boolean) => ({
+      limit: async ({ key }: { key: string }) => {
+        seen.push(key);
+        return { success };
+      },
+    });
+    const limitedEnv = { ...env, RATE_LIMIT_EMBED: limiter(false), RATE_LIMIT_TOKENIZE: limiter(true) };
+    const limited = await serviceBindingGateway.request(
+      "/v1/embeddings",
+      {
+        method: "POST",
+        headers: { "content-type": "application/json", "cf-connecting-ip": "203.0.113.7" },
+        body: "{}",
+      },
+      limitedEnv,
+    );
+    expect(limited.headers.get("retry-after")).toBe("60");
+    expect((await expectProblem(limited, 429)).type).toBe("urn:edgeformers:problem:rate-limited");
+    expect(seen).toEqual(["embed:ip:203.0.113.7"]);
+
+    // Another worker's routes have their own limiter; API keys are counted by their hash.
+    const allowed = await singleWorkerGateway.request(
+      "/apps/tokenize/health",
+      { headers: { authorization: "Bearer some-key" } },
+      limitedEnv,
+    );
+    expect(allowed.status).toBe(200);
+    expect(seen[1]).toMatch(/^tokenize:key:[0-9a-f]{24}$/);
+    expect(seen[1]).not.toContain("some-key");
+    // Gateway routes of its own (health, info) are not limited.
+    expect((await serviceBindingGateway.request("/health", {}, limitedEnv)).status).toBe(200);
+  });
+});

@@ -9,7 +9,7 @@ const USAGE = `edgeformers — Hugging Face models for edge workers
 
   edgeformers models pull <org/name> [--revision main] [--format safetensors|onnx] [--dir models] [--force]
   edgeformers models ls [--dir models]
-  edgeformers models inspect <dir>
+  edgeformers models inspect <dir> [--json]
   edgeformers serve [--dir models] [--port 8787] [--host 127.0.0.1]
 
 Environment: HF_TOKEN (private or gated repositories), HF_ENDPOINT (a hub mirror).`;
@@ -27,6 +27,7 @@ async function run(argv: string[]): Promise<void> {
       force: { type: "boolean" },
       port: { type: "string" },
       host: { type: "string" },
+      json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -82,6 +83,10 @@ async function run(argv: string[]): Promise<void> {
     case "inspect": {
       if (!target) throw new CliError("models inspect needs a model folder", 2);
       const info = await inspect(target);
+      if (values.json) {
+        console.log(JSON.stringify(info));
+        return;
+      }
       const fits = (ok: boolean) => (ok ? "fits" : "does NOT fit");
       console.log(
         [

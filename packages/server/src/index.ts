@@ -36,4 +36,5 @@ export {
   problemResponse,
   problemType,
 } from "./problem.js";
+export { enforceRateLimit, type RateLimiter, rateLimitKey } from "./rate-limit.js";
 export { SingleFlight } from "./single-flight.js";
