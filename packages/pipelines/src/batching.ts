@@ -5,13 +5,13 @@
  * first `encoding.length` positions).
  */
 import type { Encoding } from "@edgeformers/tokenizers";
-import type { ModelOutputs, PipelineModel, Tensor } from "./model.js";
+import type { ForwardInputs, ModelOutputs, PipelineModel, Tensor } from "./model.js";
 import { specialToken } from "./special-tokens.js";
 
 export const DEFAULT_BATCH_SIZE = 8;
 
 /** Forward inputs of a padded batch (right padding with the tokenizer's pad id). */
-export function padBatch(encodings: readonly Encoding[], padId: number) {
+export function padBatch(encodings: readonly Encoding[], padId: number, withTokenTypes = true): ForwardInputs {
   const width = Math.max(...encodings.map((e) => e.length));
   const inputIds: number[][] = [];
   const attentionMask: number[][] = [];
@@ -22,7 +22,17 @@ export function padBatch(encodings: readonly Encoding[], padId: number) {
     attentionMask.push([...e.attentionMask, ...new Array<number>(pad).fill(0)]);
     tokenTypeIds.push([...e.typeIds, ...new Array<number>(pad).fill(0)]);
   }
-  return { inputIds, attentionMask, tokenTypeIds };
+  return withTokenTypes ? { inputIds, attentionMask, tokenTypeIds } : { inputIds, attentionMask };
+}
+
+/**
+ * Whether the model takes token type ids. Python passes them only when the tokenizer lists
+ * token_type_ids among its model inputs (BERT yes; DistilBERT, RoBERTa no); the config tells the
+ * same thing: a type_vocab_size above 1. A DistilBERT would reject the 1s of a pair's second text.
+ */
+export function takesTokenTypes(model: PipelineModel): boolean {
+  const size = model.config.type_vocab_size;
+  return typeof size === "number" && size > 1;
 }
 
 /** The rows of a batched tensor, each with a leading dim of 1. */
@@ -43,7 +53,7 @@ export async function forwardAll(
   const results: ModelOutputs[] = [];
   for (let start = 0; start < encodings.length; start += batchSize) {
     const chunk = encodings.slice(start, start + batchSize);
-    const outputs = await model.forward(padBatch(chunk, padId));
+    const outputs = await model.forward(padBatch(chunk, padId, takesTokenTypes(model)));
     const perItem: Record<string, Tensor>[] = chunk.map(() => ({}));
     for (const [name, tensor] of Object.entries(outputs)) {
       if (!tensor) continue;

@@ -199,7 +199,7 @@ describe("rerank", () => {
     expect((await rerank(m, input, { topK: 1 }))[0]).toEqual({ index: 2, score: 3 });
   });
   it("pairs are encoded query first", async () => {
-    const m = cross();
+    const m = cross({ type_vocab_size: 2 });
     await rerank(m, { query: "c", texts: ["a b"] });
     expect(m.calls[0].tokenTypeIds?.[0]).toEqual([0, 0, 0, 1, 1, 1]);
   });

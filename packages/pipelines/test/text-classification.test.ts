@@ -4,7 +4,11 @@ import { ControlledModel, sequenceLogits, wordPieceTokenizer } from "./helpers.j
 
 const tok = wordPieceTokenizer(["good", "bad", "movie", "plot", "the", "meh"]);
 const id = (w: string) => tok.tokenToId(w) as number;
-const config = { id2label: { 0: "NEGATIVE", 1: "POSITIVE" }, label2id: { NEGATIVE: 0, POSITIVE: 1 } };
+const config = {
+  id2label: { 0: "NEGATIVE", 1: "POSITIVE" },
+  label2id: { NEGATIVE: 0, POSITIVE: 1 },
+  type_vocab_size: 2,
+};
 // "good" adds [0, 2] and "bad" adds [2, 0]: "good movie" → logits [0, 2].
 const model = () =>
   new ControlledModel(
@@ -97,6 +101,14 @@ describe("text-classification", () => {
     // logits [0,2] + 2*[2,0] = [4, 2] → softmax [0.880797, 0.119203]
     expect(r).toEqual({ label: "NEGATIVE", score: expect.closeTo(0.880797, 5) });
     expect(m.calls[0].tokenTypeIds?.[0]).toEqual([0, 0, 0, 1, 1, 1]);
+  });
+
+  it("token type ids are passed only to models with type_vocab_size > 1 (not DistilBERT/RoBERTa)", async () => {
+    const { type_vocab_size: _, ...distilbert } = config;
+    const m = new ControlledModel(tok, distilbert, sequenceLogits({}, 2));
+    await textClassification(m, { text: "good", text_pair: "bad" });
+    expect(m.calls[0].tokenTypeIds).toBeUndefined();
+    expect(m.calls[0].attentionMask).toEqual([[1, 1, 1, 1, 1]]);
   });
 
   it("validates inputs and options", async () => {
