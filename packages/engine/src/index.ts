@@ -49,6 +49,7 @@ export {
   type SentenceTransformersInfo,
   type SentenceTransformersModule,
 } from "./folder.js";
+export { isQuantizable, type QuantizeOptions, quantize } from "./quantize.js";
 export { parseSafetensors, SafetensorsFile, type TensorInfo, type TensorStore } from "./safetensors.js";
 export { serializeSafetensors, type TensorToWrite } from "./safetensors-writer.js";
 export { ShardedTensorStore } from "./sharded.js";
