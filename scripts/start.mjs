@@ -38,6 +38,8 @@ const { mf, url, seeded } = await startLocalStack({
   port,
   bindings,
   seedFiles: defaults.files,
+  // Kept between runs, so `edgeformers models push --local` uploads are served too.
+  r2Persist: join(ROOT, ".wrangler", "state", "r2"),
   seedDir: existsSync(modelsDir) ? modelsDir : undefined,
 });
 const base = url.href.replace(/\/$/, "");

@@ -3,11 +3,13 @@ import { CliError } from "./errors.js";
 import { ISOLATE_BYTES, inspect, listModels } from "./inspect.js";
 import { progressBar } from "./progress.js";
 import { pull } from "./pull.js";
+import { push } from "./push.js";
 import { serve } from "./serve.js";
 
 const USAGE = `edgeformers — Hugging Face models for edge workers
 
   edgeformers models pull <org/name> [--revision main] [--format safetensors|onnx] [--dir models] [--force]
+  edgeformers models push <dir> (--bucket <r2-bucket> | --local) [--prefix org/name/]
   edgeformers models ls [--dir models]
   edgeformers models inspect <dir> [--json]
   edgeformers serve [--dir models] [--port 8787] [--host 127.0.0.1]
@@ -28,6 +30,9 @@ async function run(argv: string[]): Promise<void> {
       port: { type: "string" },
       host: { type: "string" },
       json: { type: "boolean" },
+      bucket: { type: "string" },
+      prefix: { type: "string" },
+      local: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -71,6 +76,19 @@ async function run(argv: string[]): Promise<void> {
       });
       console.log(
         result.alreadyPresent ? `${result.path} is already here (use --force to pull again)` : `pulled ${result.path}`,
+      );
+      return;
+    }
+    case "push": {
+      if (!target) throw new CliError("models push needs a model folder", 2);
+      const keys = await push(target, {
+        bucket: values.bucket,
+        prefix: values.prefix,
+        local: values.local,
+        log: (line) => console.error(line),
+      });
+      console.log(
+        `pushed ${keys.length} files${values.local ? " into the local R2 state npm start serves" : ` to ${values.bucket}`}`,
       );
       return;
     }

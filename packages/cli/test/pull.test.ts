@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { appendFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serializeSafetensors } from "@edgeformers/engine";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CliError, type FileSink, inspect, listModels, pull } from "../src/index.js";
+import { CliError, type FileSink, inspect, LOCAL_BUCKET, listModels, pull, push } from "../src/index.js";
 import { type FakeHub, startFakeHub } from "./fake-hub.js";
 
 const text = (value: unknown) => new TextEncoder().encode(typeof value === "string" ? value : JSON.stringify(value));
@@ -269,5 +269,69 @@ describe("the edgeformers bin", () => {
     const failed = await run(["models", "pull", "org/missing", "--dir", freshDir()], { HF_ENDPOINT: hub.url });
     expect(failed.code).toBe(1);
     expect(failed.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
+
+describe("models push", () => {
+  it("--local writes the folder into the Miniflare R2 state npm start serves", async () => {
+    const out = freshDir();
+    const { path } = await pull("org/tiny-bert", { endpoint: hub.url, dir: join(out, "models") });
+    const persistTo = join(out, "state");
+    const keys = await push(path, { local: true, persistTo });
+    expect(keys).toContain("org/tiny-bert/model.safetensors");
+    expect(keys).toContain("org/tiny-bert/1_Pooling/config.json");
+    // A fresh Miniflare on the same state sees the bytes, under the bucket the apps bind.
+    const { Miniflare } = await import("miniflare");
+    const mf = new Miniflare({
+      modules: true,
+      script: "export default { fetch() { return new Response(null); } }",
+      r2Buckets: { MODELS: LOCAL_BUCKET },
+      r2Persist: persistTo,
+    });
+    try {
+      const object = await (await mf.getR2Bucket("MODELS")).get("org/tiny-bert/model.safetensors");
+      expect(new Uint8Array(await (object as { arrayBuffer(): Promise<ArrayBuffer> }).arrayBuffer())).toEqual(
+        repos["org/tiny-bert"].files["model.safetensors"],
+      );
+    } finally {
+      await mf.dispose();
+    }
+  });
+
+  it("uploads each file with wrangler r2 object put --remote, and names a failure", async () => {
+    const out = freshDir();
+    const { path } = await pull("org/tiny-bert", { endpoint: hub.url, dir: out });
+    const log = join(out, "wrangler-calls.jsonl");
+    const recorder = join(out, "fake-wrangler.mjs");
+    writeFileSync(
+      recorder,
+      `import { appendFileSync } from "node:fs";
+appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + "\\n");
+if (process.argv.includes("--file") && process.argv.at(-2).endsWith("tokenizer.json") && process.env.FAIL_TOKENIZER) { console.error("auth error"); process.exit(1); }`,
+    );
+    const keys = await push(path, { bucket: "edgeformers-models", wrangler: [process.execPath, recorder] });
+    const calls = readFileSync(log, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as string[]);
+    expect(calls).toHaveLength(keys.length);
+    expect(calls).toContainEqual([
+      "r2",
+      "object",
+      "put",
+      "edgeformers-models/org/tiny-bert/config.json",
+      "--file",
+      join(path, "config.json"),
+      "--remote",
+    ]);
+    process.env.FAIL_TOKENIZER = "1";
+    try {
+      await expect(push(path, { bucket: "b", wrangler: [process.execPath, recorder] })).rejects.toThrow(
+        /could not upload tokenizer\.json to b\/org\/tiny-bert\/tokenizer\.json: auth error/,
+      );
+    } finally {
+      delete process.env.FAIL_TOKENIZER;
+    }
+    await expect(push(path, {})).rejects.toThrow(/--bucket/);
   });
 });
