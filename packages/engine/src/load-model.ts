@@ -14,6 +14,7 @@ import { ModelFolderError } from "./errors.js";
 import { type ModelFolder, loadModelFolder, parseObject } from "./folder.js";
 import { buildHead } from "./heads/index.js";
 import { KernelsModel } from "./kernels-model.js";
+import { loadOrtModel } from "./ort-model.js";
 import type { Backend, Model, ModelDtype, ModelSentenceTransformers } from "./model.js";
 import type { ModelSource } from "./sources/source.js";
 import { StaticModel } from "./static-model.js";
@@ -34,6 +35,11 @@ export interface LoadModelOptions {
    * runtime (Node: from disk; Workers: the bundled .wasm module).
    */
   kernels?: Kernels | WebAssembly.Module;
+  /**
+   * For backend "ort": the onnxruntime module to run the folder's ONNX export with
+   * (onnxruntime-node or onnxruntime-web). Default in Node: onnxruntime-node, imported lazily.
+   */
+  onnxruntime?: unknown;
 }
 
 const BACKENDS: readonly Backend[] = ["kernels", "ort", "static"];
@@ -76,9 +82,9 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     throw new TypeError(`options.backend "static" only runs model2vec models; model_type is "${architecture.modelType}"`);
   }
   if (backend === "ort") {
-    throw new TypeError(
-      'options.backend "ort" is not available in @edgeformers/engine yet (onnxruntime is not bundled); use "kernels"',
-    );
+    const config = readEncoderConfig(folder.config, architecture.modelType);
+    const tokenizer = loadTokenizer(folder);
+    return loadOrtModel(folder, architecture, config, tokenizer, sentenceTransformers, dtype, memoryBudgetBytes, options.onnxruntime);
   }
   return loadKernelsModel(folder, architecture, sentenceTransformers, dtype, memoryBudgetBytes, options.kernels);
 }

@@ -113,7 +113,7 @@ describe("loadModel options", () => {
     await expect(bad({ dtype: "f16" })).rejects.toThrow(/options\.dtype must be one of f32, int8/);
     await expect(bad({ memoryBudgetBytes: -1 })).rejects.toThrow(RangeError);
     await expect(bad({ backend: "static" })).rejects.toThrow(/only runs model2vec models/);
-    await expect(bad({ backend: "ort" })).rejects.toThrow(/"ort" is not available/);
+    await expect(bad({ backend: "ort" })).rejects.toThrow(/the ort backend needs onnx\/model\.onnx for dtype "f32" \(found: none\)/);
     await expect(loadModel(null as never)).rejects.toThrow(TypeError);
   });
 
@@ -221,5 +221,64 @@ describe("batching within the memory budget", () => {
 
   it("weights larger than the budget are refused at load", async () => {
     await expect(loadModel(new BundleSource(tiny.files), { memoryBudgetBytes: 10_000 })).rejects.toThrow(RangeError);
+  });
+});
+
+describe('backend "ort" (the folder\'s ONNX export on onnxruntime-node)', () => {
+  it("gives the kernels backend's outputs for the same folder", async () => {
+    const { encoderOnnx } = await import("../helpers/encoder-onnx.js");
+    const { paddedPairs } = await import("../helpers/ort-compare.js");
+    const tiny = generateTinyEncoder({ seed: 106, head: "ForQuestionAnswering" });
+    const { model: onnx } = encoderOnnx({
+      modelType: "bert",
+      head: "ForQuestionAnswering",
+      tensors: tiny.tensors,
+      prefix: "bert.",
+      hiddenSize: 16,
+      numHeads: 2,
+      numLayers: 2,
+      layerNormEps: 1e-12,
+      hiddenAct: "gelu",
+      padTokenId: 0,
+      hasTokenTypes: true,
+      batch: 3,
+      seq: 7,
+    });
+    const files = { ...tiny.files, "onnx/model.onnx": onnx };
+    const viaOrt = await loadModel(new BundleSource(files), { backend: "ort" });
+    const viaKernels = await loadModel(new BundleSource(files));
+    expect(viaOrt.backend).toBe("ort");
+    expect([...viaOrt.outputNames].sort()).toEqual(["end_logits", "start_logits"]);
+    const inputs = paddedPairs(0, true);
+    const a = await viaOrt.forward(inputs);
+    const b = await viaKernels.forward(inputs);
+    for (const name of ["start_logits", "end_logits"]) {
+      expect(a[name].dims).toEqual([3, 7]);
+      expect(maxAbsDiff(a[name].data, b[name].data)).toBeLessThan(1e-4);
+    }
+    await expect(viaOrt.forward({ inputIds: [[2, 99]] })).rejects.toThrow(/inputIds\[0\]\[1\] = 99/);
+    await expect(loadModel(new BundleSource(files), { backend: "ort", onnxruntime: {} })).rejects.toThrow(
+      /options\.onnxruntime must be/,
+    );
+  });
+});
+
+describe('backend "static" (Model2Vec) through loadModel', () => {
+  it("pools the masked ids into sentence_embedding", async () => {
+    const { tinyTokenizer } = await import("../../src/testing/tiny-encoder.js");
+    const rows = Float32Array.from({ length: 8 * 2 }, (_, i) => i); // row r = [2r, 2r + 1]
+    const files = {
+      "config.json": JSON.stringify({ model_type: "model2vec", normalize: false }),
+      "tokenizer.json": JSON.stringify(tinyTokenizer(8)),
+      "model.safetensors": serializeSafetensors({ embeddings: { dtype: "F32", shape: [8, 2], data: rows } }),
+    };
+    const model = await loadModel(new BundleSource(files));
+    expect(model.backend).toBe("static");
+    const out = await model.forward({ inputIds: [[5, 6, 7], [6]], attentionMask: [[1, 1, 0], [1]] });
+    expect(out.sentence_embedding.dims).toEqual([2, 2]);
+    // Mean of rows 5 and 6 = [11, 12]; row 6 alone = [12, 13].
+    expect(Array.from(out.sentence_embedding.data)).toEqual([11, 12, 12, 13]);
+    expect(model.stats()).toMatchObject({ backend: "static", weightsBytes: 64 });
+    await expect(loadModel(new BundleSource(files), { backend: "kernels" })).rejects.toThrow(/cannot run a model2vec/);
   });
 });
