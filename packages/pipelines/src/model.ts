@@ -26,6 +26,8 @@ export type PoolingMode = "cls" | "mean" | "max" | "mean_sqrt_len" | "weightedme
  * (modules.json, 1_Pooling/config.json, config_sentence_transformers.json) fits as is.
  */
 export interface SentenceTransformersInfo {
+  /** modules.json entries; a StaticEmbedding module means no special tokens are added. */
+  modules?: readonly { type: string }[];
   /** From 1_Pooling/config.json. `includePrompt` false masks the prompt tokens out of pooling. */
   pooling?: { mode: PoolingMode; includePrompt?: boolean } | null;
   /** Whether modules.json ends with a Normalize module. */

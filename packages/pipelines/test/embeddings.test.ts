@@ -129,6 +129,15 @@ describe("feature-extraction pooling ([CLS] a b [SEP] = [1,1,1] [2,0,0] [0,4,0] 
     const m = new ControlledModel(tok, {}, (ids) => ({ sentence_embedding: [ids.length, 0, 0] }), { normalize: true });
     // [CLS] a b [SEP] → [4, 0, 0] → Normalize module → [1, 0, 0]; dimensions 2 → [1, 0]
     expect(await featureExtraction(m, "a b", { dimensions: 2 })).toEqual([1, 0]);
+    expect(m.calls[0].inputIds[0]).toHaveLength(4);
+    // a StaticEmbedding module (Model2Vec) tokenizes without special tokens, as sentence-transformers does
+    const modules = [
+      { type: "sentence_transformers.models.StaticEmbedding" },
+      { type: "sentence_transformers.models.Normalize" },
+    ];
+    const st = new ControlledModel(tok, {}, (ids) => ({ sentence_embedding: [ids.length, 1, 0] }), { modules });
+    expect(await featureExtraction(st, "a b")).toEqual([2, 1, 0]);
+    expect(st.calls[0].inputIds).toEqual([[tok.tokenToId("a"), tok.tokenToId("b")]]);
     await expect(featureExtraction(m, "a b", { pooling: "none" })).rejects.toThrow(/sentence embeddings only/);
   });
 

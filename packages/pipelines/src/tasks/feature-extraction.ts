@@ -101,6 +101,15 @@ export function resolveEmbeddingOptions(model: PipelineModel, o: Record<string, 
   };
 }
 
+/**
+ * sentence-transformers' StaticEmbedding (Model2Vec) tokenizes with add_special_tokens=False;
+ * the Transformer module adds them.
+ */
+export function isStaticEmbedding(model: PipelineModel): boolean {
+  const modules = model.sentenceTransformers?.modules ?? [];
+  return modules.some((m) => /(^|\.)StaticEmbedding$/.test(m.type)) || model.config.model_type === "model2vec";
+}
+
 /** Embeds texts: one vector per text (or one per token with pooling "none"). */
 export async function embedTexts(
   model: PipelineModel,
@@ -110,15 +119,17 @@ export async function embedTexts(
 ): Promise<(Embedding | Embedding[])[]> {
   // sentence_bert_config.json max_seq_length wins, as in sentence-transformers' Transformer module.
   const max = model.sentenceTransformers?.maxSeqLength ?? maxInputLength(model);
+  const addSpecialTokens = !isStaticEmbedding(model);
   const encodings = texts.map((text, i) => {
     const full = opts.prompt + text;
     if (opts.truncation && max !== null) {
       return model.tokenizer.encode(full, null, {
+        addSpecialTokens,
         truncation: { maxLength: max, strategy: "longest_first" },
         padding: false,
       });
     }
-    const enc = model.tokenizer.encode(full, null, { truncation: false, padding: false });
+    const enc = model.tokenizer.encode(full, null, { addSpecialTokens, truncation: false, padding: false });
     if (max !== null && enc.length > max) {
       throw new RangeError(
         `${field(i)} is ${enc.length} tokens long, more than the model's maximum of ${max}; pass truncation: true to cut it`,
