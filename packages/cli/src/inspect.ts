@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { parseSafetensors, resolveArchitecture } from "@edgeformers/engine";
+import { isQuantizable, parseSafetensors, resolveArchitecture } from "@edgeformers/engine";
 import { CliError } from "./errors.js";
 
 /** A Workers isolate has 128 MB; the runtime, the bundle and activations need part of it. */
@@ -14,7 +14,7 @@ export interface Inspection {
   parameters: number;
   dtypes: string[];
   fileBytes: number;
-  /** Weights in memory when served as f32 and as int8 (1 byte a weight, embeddings and norms kept f32). */
+  /** Weights in memory as f32, and as int8 the way `models quantize` writes them (matrices and word embeddings 1 byte a weight plus a f32 scale per row; norms, biases, position tables f32). */
   f32Bytes: number;
   int8Bytes: number;
   fitsF32: boolean;
@@ -61,6 +61,7 @@ export async function inspect(path: string): Promise<Inspection> {
   let parameters = 0;
   let fileBytes = 0;
   let matrixParameters = 0;
+  let scaleBytes = 0;
   const dtypes = new Set<string>();
   for (const file of weightFiles) {
     const bytes = await readFile(join(path, file));
@@ -71,12 +72,15 @@ export async function inspect(path: string): Promise<Inspection> {
       const count = info.shape.reduce((a, b) => a * b, 1);
       parameters += count;
       dtypes.add(info.dtype);
-      // Only the linear layers' matrices are quantised; embeddings, norms and biases stay f32.
-      if (info.shape.length === 2 && !/embedding/.test(name)) matrixParameters += count;
+      // The engine's own rule for what int8 quantises (one f32 scale per row comes with it).
+      if (isQuantizable(name, info.dtype, info.shape)) {
+        matrixParameters += count;
+        scaleBytes += (info.shape[0] as number) * 4;
+      }
     }
   }
   const f32Bytes = parameters * 4;
-  const int8Bytes = (parameters - matrixParameters) * 4 + matrixParameters;
+  const int8Bytes = (parameters - matrixParameters) * 4 + matrixParameters + scaleBytes;
   return {
     path,
     modelType: architecture.modelType,

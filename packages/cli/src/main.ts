@@ -4,12 +4,14 @@ import { ISOLATE_BYTES, inspect, listModels } from "./inspect.js";
 import { progressBar } from "./progress.js";
 import { pull } from "./pull.js";
 import { push } from "./push.js";
+import { quantizeFolder } from "./quantize.js";
 import { serve } from "./serve.js";
 
 const USAGE = `edgeformers — Hugging Face models for edge workers
 
   edgeformers models pull <org/name> [--revision main] [--format safetensors|onnx] [--dir models] [--force]
   edgeformers models push <dir> (--bucket <r2-bucket> | --local) [--prefix org/name/]
+  edgeformers models quantize <dir> [--out <dir>-int8]
   edgeformers models ls [--dir models]
   edgeformers models inspect <dir> [--json]
   edgeformers serve [--dir models] [--port 8787] [--host 127.0.0.1]
@@ -33,6 +35,7 @@ async function run(argv: string[]): Promise<void> {
       bucket: { type: "string" },
       prefix: { type: "string" },
       local: { type: "boolean" },
+      out: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -89,6 +92,18 @@ async function run(argv: string[]): Promise<void> {
       });
       console.log(
         `pushed ${keys.length} files${values.local ? " into the local R2 state npm start serves" : ` to ${values.bucket}`}`,
+      );
+      return;
+    }
+    case "quantize": {
+      if (!target) throw new CliError("models quantize needs a model folder", 2);
+      const report = await quantizeFolder(target, values.out);
+      console.log(
+        [
+          `wrote ${report.out}`,
+          `  model.safetensors  ${mib(report.bytesBefore)} -> ${mib(report.bytesAfter)} (${((100 * report.bytesAfter) / report.bytesBefore).toFixed(0)}%)`,
+          `  cosine int8 vs f32 (${report.output}): ${report.cosines.map((c) => c.toFixed(5)).join(", ")}`,
+        ].join("\n"),
       );
       return;
     }

@@ -231,8 +231,9 @@ describe("models inspect", () => {
     // 1000×64 + 64×64 + 64 parameters, all F32.
     expect(info.parameters).toBe(64_000 + 4096 + 64);
     expect(info.f32Bytes).toBe(info.parameters * 4);
-    // Only the 64×64 matrix is quantised to one byte a weight.
-    expect(info.int8Bytes).toBe((64_000 + 64) * 4 + 4096);
+    // The word embeddings and the 64×64 matrix become one byte a weight plus an f32 scale per
+    // row (1000 + 64 rows); the bias stays f32.
+    expect(info.int8Bytes).toBe(64 * 4 + 64_000 + 4096 + (1000 + 64) * 4);
     expect(info.fitsF32).toBe(true);
     expect(info.apps).toEqual(["tokenize", "embed"]);
   });
