@@ -52,6 +52,25 @@ describe("text-classification", () => {
     ]);
   });
 
+  it("config.return_all_scores: legacy mode lists every label in label order (Python's deprecated path)", async () => {
+    const m = new ControlledModel(
+      tok,
+      { ...config, return_all_scores: true },
+      sequenceLogits({ [id("good")]: [0, 2] }, 2),
+    );
+    // softmax([0, 2]) = [0.119203, 0.880797], not sorted; a lone string is wrapped once more
+    expect(await textClassification(m, "good")).toEqual([
+      [
+        { label: "NEGATIVE", score: expect.closeTo(0.119203, 5) },
+        { label: "POSITIVE", score: expect.closeTo(0.880797, 5) },
+      ],
+    ]);
+    // an explicit topK wins over the config
+    expect(await textClassification(m, "good", { topK: 1 })).toEqual([
+      { label: "POSITIVE", score: expect.closeTo(0.880797, 5) },
+    ]);
+  });
+
   it("functionToApply sigmoid and none", async () => {
     const s = (await textClassification(model(), "good", { topK: null, functionToApply: "sigmoid" })) as {
       score: number;

@@ -101,6 +101,9 @@ export async function textClassification(
     const fn = fnOption === "default" ? defaultFunction(model, logits.length) : fnOption;
     const scores = applyFunction(logits, fn);
     const labels = labelsOf(model, scores.length);
+    // A config with return_all_scores: true makes Python's legacy mode list every label, unsorted.
+    if (legacy && model.config.return_all_scores === true)
+      return scores.map((score, i) => ({ label: labels[i], score }));
     if (legacy) {
       const best = argmax(scores);
       return { label: labels[best], score: scores[best] } as LabelScore;
@@ -111,6 +114,6 @@ export async function textClassification(
   });
   if (!single) return results as LabelScore[] | LabelScore[][];
   // Python's __call__ wraps a lone string's legacy dict in a list, but not a lone pair dict.
-  if (legacy && typeof inputs === "string") return [results[0] as LabelScore];
+  if (legacy && typeof inputs === "string") return [results[0]] as LabelScore[] | LabelScore[][];
   return results[0];
 }
