@@ -9,7 +9,14 @@
 // then dots directly against each half.
 
 const NR: i32 = 8;
-const MR: i32 = 4;
+// Rows per micro-tile: 3 x 8 keeps the 6 accumulators plus the loads V8 hoists out of the
+// 2x-unrolled body (4 B + 6 A vectors) within 16 xmm registers (see gemm.ts).
+const MR: i32 = 3;
+/** Byte offset of row r's (a[j], a[j+1]) pair in the kernel layout (j even). */
+// @ts-ignore: decorator
+@inline function pairOffset(r: i32, j: i32, kp: i32): usize {
+  return <usize>((r / MR) * kp * MR + (j >> 1) * 2 * MR + (r % MR) * 2) * 2;
+}
 
 // @ts-expect-error: decorator
 @inline function evenK(k: i32): i32 { return (k + 1) & ~1; }
@@ -19,12 +26,12 @@ export function packedInt8Bytes(k: i32, n: i32): i32 {
 }
 
 /**
- * Bytes for the quantized activations in kernel layout: blocks of 4 rows (M padded to 4), and
- * within a block, for each k-pair, the 4 rows' (a[k], a[k+1]) i16 pairs side by side (16 bytes).
- * One pointer with immediate offsets 0/4/8/12 then reaches all four rows.
+ * Bytes for the quantized activations in kernel layout: blocks of MR rows (M padded), and
+ * within a block, for each k-pair, the MR rows' (a[k], a[k+1]) i16 pairs side by side (4·MR
+ * bytes). One pointer with immediate offsets 0/4/8 then reaches all rows of the block.
  */
 export function quantizedRowsBytes(m: i32, k: i32): i32 {
-  return ((m + MR - 1) & ~(MR - 1)) * evenK(k) * 2;
+  return ((m + MR - 1) / MR) * MR * evenK(k) * 2;
 }
 
 /** `transposed`: src is [N, K] (one row per output channel) instead of [K, N]. */
@@ -75,17 +82,18 @@ export function quantizeRows(x: usize, m: i32, k: i32, qOut: usize, q16Out: usiz
       const invV = f32x4.splat(inv);
       const lo = i16x8.splat(-127);
       const hi = i16x8.splat(127);
-      const block = q16Out + <usize>((r >> 2) * kp) * 8 + <usize>(r & 3) * 4;
+      const block = q16Out + pairOffset(r, 0, kp);
+      const pairStride: usize = 4 * MR;
       for (; j + 8 <= k; j += 8) {
         const q0 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(row + <usize>j * 4), invV)));
         const q1 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(row + <usize>j * 4, 16), invV)));
         const q = i16x8.max_s(lo, i16x8.min_s(hi, i16x8.narrow_i32x4_s(q0, q1)));
-        // Each 32-bit lane is one (a[k], a[k+1]) pair; pairs of a row are 16 bytes apart.
-        const dst = block + <usize>(j >> 1) * 16;
+        // Each 32-bit lane is one (a[k], a[k+1]) pair; pairs of a row are 4·MR bytes apart.
+        const dst = block + <usize>(j >> 1) * pairStride;
         store<i32>(dst, i32x4.extract_lane(q, 0));
-        store<i32>(dst, i32x4.extract_lane(q, 1), 16);
-        store<i32>(dst, i32x4.extract_lane(q, 2), 32);
-        store<i32>(dst, i32x4.extract_lane(q, 3), 48);
+        store<i32>(dst + pairStride, i32x4.extract_lane(q, 1));
+        store<i32>(dst + 2 * pairStride, i32x4.extract_lane(q, 2));
+        store<i32>(dst + 3 * pairStride, i32x4.extract_lane(q, 3));
       }
     }
     for (; j < kp; j++) {
@@ -95,13 +103,13 @@ export function quantizeRows(x: usize, m: i32, k: i32, qOut: usize, q16Out: usiz
         q = min(127, max(-127, q));
         if (qOut) store<i8>(qOut + <usize>(r * k + j), <i8>q);
       }
-      if (q16Out) store<i16>(q16Out + <usize>(((r >> 2) * kp + (j & ~1)) * 4 + (r & 3) * 2 + (j & 1)) * 2, <i16>q);
+      if (q16Out) store<i16>(q16Out + pairOffset(r, j & ~1, kp) + <usize>(j & 1) * 2, <i16>q);
     }
   }
   // Padding rows of the last block are zeros.
   if (q16Out) {
-    for (let r = m; r < ((m + MR - 1) & ~(MR - 1)); r++) {
-      for (let j = 0; j < kp; j++) store<i16>(q16Out + <usize>(((r >> 2) * kp + (j & ~1)) * 4 + (r & 3) * 2 + (j & 1)) * 2, 0);
+    for (let r = m; r < ((m + MR - 1) / MR) * MR; r++) {
+      for (let j = 0; j < kp; j += 2) store<i32>(q16Out + pairOffset(r, j, kp), 0);
     }
   }
 }
@@ -170,41 +178,38 @@ export function int8Gemm(q16: usize, rowScales: usize, packed: usize, colScales:
     const panel = packed + <usize>p * panelBytes;
     const col = p * NR;
     for (let i = 0; i < m; i += MR) {
-      let ap = q16 + <usize>i * rowBytes; // start of this 4-row block
+      let ap = q16 + <usize>i * rowBytes; // start of this MR-row block
       const aEnd = ap + <usize>MR * rowBytes;
       let c00 = i32x4.splat(0), c01 = i32x4.splat(0);
       let c10 = i32x4.splat(0), c11 = i32x4.splat(0);
       let c20 = i32x4.splat(0), c21 = i32x4.splat(0);
-      let c30 = i32x4.splat(0), c31 = i32x4.splat(0);
       let bp = panel;
       let b0: v128, b1: v128, x: v128;
       // Two k-pairs per iteration (immediate offsets) to halve the loop overhead.
-      const aEnd2 = ap + ((<usize>MR * rowBytes >> 5) << 5);
+      const pairs2 = (kp >> 2) << 1; // k-pairs handled by the unrolled loop (even count)
+      const aEnd2 = ap + <usize>(pairs2 * 4 * MR); // 4·MR bytes per k-pair (offsets below assume MR = 3)
       while (ap < aEnd2) {
         b0 = v128.load(bp, 0); b1 = v128.load(bp, 16);
         x = v128.load32_splat(ap, 0); c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x, b0)); c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x, b1));
         x = v128.load32_splat(ap, 4); c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x, b0)); c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x, b1));
         x = v128.load32_splat(ap, 8); c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x, b0)); c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x, b1));
-        x = v128.load32_splat(ap, 12); c30 = i32x4.add(c30, i32x4.dot_i16x8_s(x, b0)); c31 = i32x4.add(c31, i32x4.dot_i16x8_s(x, b1));
         b0 = v128.load(bp, 32); b1 = v128.load(bp, 48);
-        x = v128.load32_splat(ap, 16); c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x, b0)); c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x, b1));
-        x = v128.load32_splat(ap, 20); c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x, b0)); c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x, b1));
-        x = v128.load32_splat(ap, 24); c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x, b0)); c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x, b1));
-        x = v128.load32_splat(ap, 28); c30 = i32x4.add(c30, i32x4.dot_i16x8_s(x, b0)); c31 = i32x4.add(c31, i32x4.dot_i16x8_s(x, b1));
+        x = v128.load32_splat(ap, 12); c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x, b0)); c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x, b1));
+        x = v128.load32_splat(ap, 16); c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x, b0)); c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x, b1));
+        x = v128.load32_splat(ap, 20); c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x, b0)); c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x, b1));
         bp += 64;
-        ap += 32;
+        ap += 24;
       }
       if (ap < aEnd) {
         b0 = v128.load(bp, 0); b1 = v128.load(bp, 16);
         x = v128.load32_splat(ap, 0); c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x, b0)); c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x, b1));
         x = v128.load32_splat(ap, 4); c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x, b0)); c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x, b1));
         x = v128.load32_splat(ap, 8); c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x, b0)); c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x, b1));
-        x = v128.load32_splat(ap, 12); c30 = i32x4.add(c30, i32x4.dot_i16x8_s(x, b0)); c31 = i32x4.add(c31, i32x4.dot_i16x8_s(x, b1));
       }
       const rows = min(MR, m - i);
       for (let r = 0; r < rows; r++) {
-        let lo = r == 0 ? c00 : r == 1 ? c10 : r == 2 ? c20 : c30;
-        let hi = r == 0 ? c01 : r == 1 ? c11 : r == 2 ? c21 : c31;
+        let lo = r == 0 ? c00 : r == 1 ? c10 : c20;
+        let hi = r == 0 ? c01 : r == 1 ? c11 : c21;
         if (!rawI32) {
           const rowScale = v128.load32_splat(rowScales + <usize>(i + r) * 4);
           lo = dequant(lo, rowScale, colScales, bias, col);
