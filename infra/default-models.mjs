@@ -2,7 +2,7 @@
 // seeded under, the files to copy there, and the apps that list it in MODEL_CONFIG.
 // Real tokenizers come from the shared fixtures when that folder exists (they are never
 // copied into this repo); generated tiny models join this list with the engine.
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ROOT } from "./local.mjs";
 
@@ -11,6 +11,45 @@ export function fixturesDir() {
 }
 
 const FIXTURE_TOKENIZERS = ["bert-base-uncased", "gpt2", "roberta", "t5-small", "bert-base-chinese", "distilbert"];
+
+/**
+ * Models pulled into models/ (`edgeformers models pull` puts them at models/<org>/<name>), which
+ * `npm start` seeds into R2 under the same path. Every model's tokenizer is served; Model2Vec
+ * models are embedded by the embed worker. (Transformer encoders join the embed and classify
+ * catalogues when those workers run the engine's encoders.)
+ */
+export function pulledModels(modelsDir = join(ROOT, "models")) {
+  const config = { tokenize: {}, embed: {}, classify: {} };
+  const walk = (dir, depth) => {
+    let entries;
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return;
+    }
+    if (entries.includes("config.json")) {
+      const name = dir
+        .slice(modelsDir.length + 1)
+        .split("\\")
+        .join("/");
+      let modelType;
+      try {
+        modelType = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"))?.model_type;
+      } catch {
+        return; // unreadable config.json: not a model the workers could load
+      }
+      if (typeof modelType !== "string") return;
+      config.tokenize[name] = { source: `r2:${name}/`, task: "tokenize" };
+      if (modelType === "model2vec") {
+        config.embed[name] = { source: `r2:${name}/`, task: "feature-extraction", backend: "static" };
+      }
+      return;
+    }
+    if (depth > 0) for (const entry of entries) if (!entry.startsWith(".")) walk(join(dir, entry), depth - 1);
+  };
+  walk(modelsDir, 2);
+  return config;
+}
 
 /** `{ files: { r2Key: absolutePath }, config: { app: MODEL_CONFIG }, notes: string[] }` */
 export function defaultModels() {
@@ -43,5 +82,6 @@ export function defaultModels() {
   } else {
     notes.push("no Model2Vec fixture: the embed worker has no models to serve");
   }
+  for (const [app, models] of Object.entries(pulledModels())) Object.assign(config[app], models);
   return { files, config, notes };
 }
