@@ -17,7 +17,9 @@ export default defineConfig({
         },
       },
       {
-        plugins: [cloudflareTest({ miniflare: { compatibilityDate: "2026-04-01", compatibilityFlags: ["nodejs_compat"] } })],
+        plugins: [
+          cloudflareTest({ miniflare: { compatibilityDate: "2026-04-01", compatibilityFlags: ["nodejs_compat"] } }),
+        ],
         test: {
           name: "workerd",
           include: ["test/workerd/**/*.test.ts"],

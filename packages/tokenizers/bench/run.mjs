@@ -29,8 +29,23 @@ if (!existsSync(join(FIXTURES, "tokenizers/gpt2/tokenizer.json"))) {
 const esbuild = require("esbuild");
 const work = mkdtempSync(join(tmpdir(), "edgeformers-bench-"));
 const bundlePath = join(work, "tokenizers.mjs");
-await esbuild.build({ entryPoints: [join(pkg, "src/index.ts")], bundle: true, format: "esm", platform: "neutral", outfile: bundlePath, logLevel: "warning" });
-const minified = await esbuild.build({ entryPoints: [join(pkg, "src/index.ts")], bundle: true, format: "esm", platform: "neutral", minify: true, write: false, logLevel: "warning" });
+await esbuild.build({
+  entryPoints: [join(pkg, "src/index.ts")],
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  outfile: bundlePath,
+  logLevel: "warning",
+});
+const minified = await esbuild.build({
+  entryPoints: [join(pkg, "src/index.ts")],
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  minify: true,
+  write: false,
+  logLevel: "warning",
+});
 const minBytes = minified.outputFiles[0].contents;
 const size = { minified: minBytes.length, gzip: gzipSync(minBytes, { level: 9 }).length };
 console.log(`bundle: ${(size.minified / 1024).toFixed(1)} KB minified, ${(size.gzip / 1024).toFixed(1)} KB gzip`);
@@ -81,7 +96,15 @@ async function best(fn) {
   return { ms: bestTime, tokens };
 }
 
-const results = { date: new Date().toISOString(), node: process.version, bytesPerCorpus: BYTES, repeats: REPEATS, bundle: size, throughput: [], coldLoad: [] };
+const results = {
+  date: new Date().toISOString(),
+  node: process.version,
+  bytesPerCorpus: BYTES,
+  repeats: REPEATS,
+  bundle: size,
+  throughput: [],
+  coldLoad: [],
+};
 
 for (const name of NAMES) {
   const json = readFileSync(join(FIXTURES, "tokenizers", name, "tokenizer.json"), "utf8");
@@ -103,7 +126,8 @@ for (const name of NAMES) {
         },
       },
       batch32: {
-        ours: () => data.batches.reduce((n, b) => n + ours.encodeBatch(b, noTrunc).reduce((m, e) => m + e.ids.length, 0), 0),
+        ours: () =>
+          data.batches.reduce((n, b) => n + ours.encodeBatch(b, noTrunc).reduce((m, e) => m + e.ids.length, 0), 0),
         hf: () => data.batches.reduce((n, b) => n + b.reduce((m, l) => m + hf.encode(l).ids.length, 0), 0),
         rust: async () => {
           let n = 0;
@@ -156,7 +180,13 @@ console.log(JSON.stringify({ importMs: t1 - t0, loadMs: t2 - t1 }));
 for (const name of NAMES) {
   const runs = [];
   for (let r = 0; r < Math.max(5, REPEATS); r++) {
-    runs.push(JSON.parse(execFileSync(process.execPath, [coldScript, join(FIXTURES, "tokenizers", name, "tokenizer.json")], { encoding: "utf8" })));
+    runs.push(
+      JSON.parse(
+        execFileSync(process.execPath, [coldScript, join(FIXTURES, "tokenizers", name, "tokenizer.json")], {
+          encoding: "utf8",
+        }),
+      ),
+    );
   }
   const loadMs = Math.min(...runs.map((x) => x.loadMs));
   const importMs = Math.min(...runs.map((x) => x.importMs));
@@ -167,12 +197,14 @@ rmSync(work, { recursive: true, force: true });
 
 // 4. Report.
 let md = `Node ${results.node}, ${new Date().toISOString().slice(0, 10)}, best of ${REPEATS}, ${Number.isFinite(BYTES) ? `first ${(BYTES / 1000).toFixed(0)} KB of each corpus` : "whole corpora"}; offsets on (ours, Rust), MB/s of UTF-8 input.\n\n`;
-md += "| tokenizer | corpus | mode | ours MB/s | ours Mtok/s | @huggingface/tokenizers MB/s | Rust binding MB/s | ours ÷ hf | ours ÷ Rust |\n|---|---|---|---:|---:|---:|---:|---:|---:|\n";
+md +=
+  "| tokenizer | corpus | mode | ours MB/s | ours Mtok/s | @huggingface/tokenizers MB/s | Rust binding MB/s | ours ÷ hf | ours ÷ Rust |\n|---|---|---|---:|---:|---:|---:|---:|---:|\n";
 for (const r of results.throughput) {
   md += `| ${r.tokenizer} | ${r.corpus} | ${r.mode} | ${r.ours.mbPerS.toFixed(2)} | ${(r.ours.tokensPerS / 1e6).toFixed(2)} | ${r.hf.mbPerS.toFixed(2)} | ${r.rust.mbPerS.toFixed(2)} | ${r.vsHf.toFixed(1)}× | ${r.vsRust.toFixed(2)}× |\n`;
 }
 md += "\n| tokenizer | cold load (JSON text → first encode) | module import |\n|---|---:|---:|\n";
-for (const c of results.coldLoad) md += `| ${c.tokenizer} | ${c.loadMs.toFixed(1)} ms | ${c.importMs.toFixed(1)} ms |\n`;
+for (const c of results.coldLoad)
+  md += `| ${c.tokenizer} | ${c.loadMs.toFixed(1)} ms | ${c.importMs.toFixed(1)} ms |\n`;
 md += `\nBundle (esbuild --minify, gzip -9): ${(size.minified / 1024).toFixed(1)} KB minified, **${(size.gzip / 1024).toFixed(1)} KB gzip**.\n`;
 writeFileSync(join(here, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(here, "results.md"), md);

@@ -80,12 +80,29 @@ const eachChar = { type: "Split", pattern: { Regex: "[\\s\\S]" }, behavior: "Iso
 sets.BERT_PUNCTUATION = await removedSet(tokenizer(null, { type: "Punctuation", behavior: "Removed" }));
 // BertNormalizer clean_text: NUL, U+FFFD and `is_other` controls are removed.
 sets.BERT_REMOVED = await removedSet(
-  tokenizer({ type: "BertNormalizer", clean_text: true, handle_chinese_chars: false, strip_accents: false, lowercase: false }, eachChar),
+  tokenizer(
+    { type: "BertNormalizer", clean_text: true, handle_chinese_chars: false, strip_accents: false, lowercase: false },
+    eachChar,
+  ),
 );
 // BertNormalizer strip_accents: after NFD, `is_mark_nonspacing` chars are removed. Probed on
 // chars that NFD leaves alone, so that only the filter acts.
 sets.BERT_NONSPACING_MARK = await removedSet(
-  tokenizer({ type: "Sequence", normalizers: [{ type: "BertNormalizer", clean_text: false, handle_chinese_chars: false, strip_accents: true, lowercase: false }] }, eachChar),
+  tokenizer(
+    {
+      type: "Sequence",
+      normalizers: [
+        {
+          type: "BertNormalizer",
+          clean_text: false,
+          handle_chinese_chars: false,
+          strip_accents: true,
+          lowercase: false,
+        },
+      ],
+    },
+    eachChar,
+  ),
   (cp) => String.fromCodePoint(cp).normalize("NFD") === String.fromCodePoint(cp),
 );
 // StripAccents normalizer: `is_combining_mark` of unicode-normalization-alignments.

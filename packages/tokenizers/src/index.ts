@@ -1,4 +1,4 @@
-export { Tokenizer, type EncodeInput, type SpecialTokens } from "./tokenizer.js";
-export { Encoding, type Offset } from "./public-encoding.js";
-export type { EncodeOptions, DecodeOptions, TruncationOptions, PaddingOptions } from "./options.js";
 export { TokenizerConfigError } from "./components.js";
+export type { DecodeOptions, EncodeOptions, PaddingOptions, TruncationOptions } from "./options.js";
+export { Encoding, type Offset } from "./public-encoding.js";
+export { type EncodeInput, type SpecialTokens, Tokenizer } from "./tokenizer.js";

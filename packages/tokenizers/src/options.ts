@@ -74,10 +74,16 @@ export function resolveEncodeOptions(
   raw: unknown,
   defaults: { modelMaxLength: number | null; pad: { padId: number; padTypeId: number; padToken: string } },
 ): ResolvedEncodeOptions {
-  const out: ResolvedEncodeOptions = { addSpecialTokens: true, truncation: undefined, padding: undefined, offsets: "utf16" };
+  const out: ResolvedEncodeOptions = {
+    addSpecialTokens: true,
+    truncation: undefined,
+    padding: undefined,
+    offsets: "utf16",
+  };
   if (raw === undefined || raw === null) return out;
   const o = checkObject(raw, "(options)");
-  for (const key of Object.keys(o)) if (!KNOWN_ENCODE.has(key)) throw new TypeError(`options.${key} is not a known option`);
+  for (const key of Object.keys(o))
+    if (!KNOWN_ENCODE.has(key)) throw new TypeError(`options.${key} is not a known option`);
   if (o.addSpecialTokens !== undefined) {
     if (typeof o.addSpecialTokens !== "boolean") fail("addSpecialTokens", "a boolean", o.addSpecialTokens);
     out.addSpecialTokens = o.addSpecialTokens;
@@ -99,7 +105,10 @@ export function resolveEncodeOptions(
             ? "longest_first"
             : checkEnum(t.strategy, "truncation.strategy", ["longest_first", "only_first", "only_second"] as const),
         stride: t.stride === undefined ? 0 : checkInt(t.stride, "truncation.stride", 0),
-        direction: t.direction === undefined ? "right" : checkEnum(t.direction, "truncation.direction", ["right", "left"] as const),
+        direction:
+          t.direction === undefined
+            ? "right"
+            : checkEnum(t.direction, "truncation.direction", ["right", "left"] as const),
       };
     }
   }
@@ -114,12 +123,15 @@ export function resolveEncodeOptions(
             ? "longest"
             : "max_length"
           : checkEnum(p.strategy, "padding.strategy", ["longest", "max_length"] as const);
-      if (strategy === "max_length" && maxLength === undefined) fail("padding.maxLength", "an integer >= 0 with strategy \"max_length\"", undefined);
+      if (strategy === "max_length" && maxLength === undefined)
+        fail("padding.maxLength", 'an integer >= 0 with strategy "max_length"', undefined);
       out.padding = {
         strategy,
         maxLength: maxLength ?? 0,
-        padToMultipleOf: p.padToMultipleOf === undefined ? null : checkInt(p.padToMultipleOf, "padding.padToMultipleOf", 1),
-        direction: p.direction === undefined ? "right" : checkEnum(p.direction, "padding.direction", ["right", "left"] as const),
+        padToMultipleOf:
+          p.padToMultipleOf === undefined ? null : checkInt(p.padToMultipleOf, "padding.padToMultipleOf", 1),
+        direction:
+          p.direction === undefined ? "right" : checkEnum(p.direction, "padding.direction", ["right", "left"] as const),
         padId: p.padId === undefined ? defaults.pad.padId : checkInt(p.padId, "padding.padId", 0),
         padTypeId: p.padTypeId === undefined ? defaults.pad.padTypeId : checkInt(p.padTypeId, "padding.padTypeId", 0),
         padToken:
@@ -138,7 +150,8 @@ export function resolveDecodeOptions(raw: unknown): DecodeOptions {
   if (raw === undefined || raw === null) return {};
   const o = checkObject(raw, "(options)");
   for (const key of Object.keys(o)) {
-    if (key !== "skipSpecialTokens" && key !== "cleanUpTokenizationSpaces") throw new TypeError(`options.${key} is not a known option`);
+    if (key !== "skipSpecialTokens" && key !== "cleanUpTokenizationSpaces")
+      throw new TypeError(`options.${key} is not a known option`);
     if (o[key] !== undefined && typeof o[key] !== "boolean") fail(key, "a boolean", o[key]);
   }
   return o as DecodeOptions;

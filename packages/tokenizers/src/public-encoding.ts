@@ -23,7 +23,8 @@ export class Encoding {
   /** Index of the token covering char `pos` of sequence `sequenceIndex`, or null. */
   charToToken(pos: number, sequenceIndex = 0): number | null {
     for (let i = 0; i < this.ids.length; i++) {
-      if (this.sequenceIds[i] !== sequenceIndex || this.specialTokensMask[i] === 1 && this.wordIds[i] === null) continue;
+      if (this.sequenceIds[i] !== sequenceIndex || (this.specialTokensMask[i] === 1 && this.wordIds[i] === null))
+        continue;
       const [s, e] = this.offsets[i];
       if (pos >= s && pos < e) return i;
     }
@@ -85,7 +86,9 @@ export function toPublic(raw: RawEncoding, maps: (Int32Array | null)[] | null): 
     const src = raw.sources[i];
     const map = maps && src >= 0 ? maps[src] : null;
     // Offsets beyond the text only come from Rust's byte-offset quirk; they are kept as is.
-    offsets[i] = map ? [map[raw.starts[i]] ?? raw.starts[i], map[raw.ends[i]] ?? raw.ends[i]] : [raw.starts[i], raw.ends[i]];
+    offsets[i] = map
+      ? [map[raw.starts[i]] ?? raw.starts[i], map[raw.ends[i]] ?? raw.ends[i]]
+      : [raw.starts[i], raw.ends[i]];
   }
   return new Encoding(
     raw.ids,

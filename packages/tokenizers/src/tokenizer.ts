@@ -11,17 +11,17 @@ import {
   TokenizerConfigError,
 } from "./components.js";
 import { buildDecoder } from "./decoders/index.js";
+import { cleanup } from "./decoders/text.js";
 import { RawEncoding } from "./encoding.js";
 import { buildModel } from "./models/index.js";
 import type { NormalizedString } from "./normalized-string.js";
 import { buildNormalizer } from "./normalizers/index.js";
 import { type DecodeOptions, type EncodeOptions, resolveDecodeOptions, resolveEncodeOptions } from "./options.js";
-import { padEncodings, type PaddingParams } from "./padding.js";
+import { type PaddingParams, padEncodings } from "./padding.js";
 import { buildPostProcessor } from "./post-processors/index.js";
 import { buildPreTokenizer } from "./pre-tokenizers/index.js";
 import { codePointToUtf16, type Encoding, toPublic } from "./public-encoding.js";
 import { type TruncationParams, truncateEncodings } from "./truncation.js";
-import { cleanup } from "./decoders/text.js";
 import { toWellFormed } from "./unicode.js";
 
 export type EncodeInput = string | [string, string];
@@ -38,7 +38,15 @@ export interface SpecialTokens {
   additional_special_tokens?: string[];
 }
 
-const SPECIAL_KEYS = ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token"] as const;
+const SPECIAL_KEYS = [
+  "bos_token",
+  "eos_token",
+  "unk_token",
+  "sep_token",
+  "pad_token",
+  "cls_token",
+  "mask_token",
+] as const;
 
 function parseJson(input: unknown, what: string): Record<string, unknown> {
   if (typeof input === "string") {
@@ -65,7 +73,8 @@ function readTruncation(value: unknown): TruncationParams | null {
   const strategy = strategies[String(t.strategy ?? "LongestFirst")];
   if (!strategy) configError("truncation.strategy", `${JSON.stringify(t.strategy)} is not supported`);
   if (typeof t.max_length !== "number") configError("truncation.max_length", "expected a number");
-  const direction = t.direction === "Left" ? "left" : t.direction === undefined || t.direction === "Right" ? "right" : null;
+  const direction =
+    t.direction === "Left" ? "left" : t.direction === undefined || t.direction === "Right" ? "right" : null;
   if (!direction) configError("truncation.direction", `${JSON.stringify(t.direction)} is not supported`);
   return { maxLength: t.max_length, strategy, stride: Number(t.stride ?? 0), direction };
 }
@@ -127,7 +136,8 @@ export class Tokenizer {
     if (config) {
       for (const key of SPECIAL_KEYS) {
         const v = config[key];
-        const content = typeof v === "string" ? v : v && typeof v === "object" ? (v as { content?: unknown }).content : undefined;
+        const content =
+          typeof v === "string" ? v : v && typeof v === "object" ? (v as { content?: unknown }).content : undefined;
         if (typeof content === "string") specials[key] = content;
       }
       if (Array.isArray(config.additional_special_tokens)) {
@@ -136,7 +146,8 @@ export class Tokenizer {
           .filter((v): v is string => typeof v === "string");
       }
       // Python's "infinite" sentinel (1e30) means no limit.
-      if (typeof config.model_max_length === "number" && config.model_max_length < 1e15) maxLen = config.model_max_length;
+      if (typeof config.model_max_length === "number" && config.model_max_length < 1e15)
+        maxLen = config.model_max_length;
       cleanupSpaces = config.clean_up_tokenization_spaces === true;
     }
     this.specialTokens = specials;
@@ -150,7 +161,10 @@ export class Tokenizer {
    */
   static fromJSON(json: unknown, tokenizerConfig?: unknown): Tokenizer {
     const parsed = parseJson(json, "tokenizer.json");
-    const config = tokenizerConfig === undefined || tokenizerConfig === null ? null : parseJson(tokenizerConfig, "tokenizer_config.json");
+    const config =
+      tokenizerConfig === undefined || tokenizerConfig === null
+        ? null
+        : parseJson(tokenizerConfig, "tokenizer_config.json");
     return new Tokenizer(parsed, config);
   }
 
@@ -170,7 +184,8 @@ export class Tokenizer {
 
   /** The pad token used when options give none. */
   private defaultPad(): { padId: number; padTypeId: number; padToken: string } {
-    if (this.padding) return { padId: this.padding.padId, padTypeId: this.padding.padTypeId, padToken: this.padding.padToken };
+    if (this.padding)
+      return { padId: this.padding.padId, padTypeId: this.padding.padTypeId, padToken: this.padding.padToken };
     const token = this.specialTokens.pad_token;
     if (token !== undefined) {
       const id = this.tokenToId(token);
@@ -201,7 +216,8 @@ export class Tokenizer {
   }
 
   encodeBatch(inputs: EncodeInput[], options?: EncodeOptions): Encoding[] {
-    if (!Array.isArray(inputs)) throw new TypeError(`inputs must be an array of strings or [string, string] pairs, got ${typeof inputs}`);
+    if (!Array.isArray(inputs))
+      throw new TypeError(`inputs must be an array of strings or [string, string] pairs, got ${typeof inputs}`);
     const o = this.resolve(options);
     const texts: [string, string | null][] = inputs.map((input, i) => {
       if (typeof input === "string") return [toWellFormed(input), null];
@@ -221,7 +237,10 @@ export class Tokenizer {
     if (o.padding) padEncodings(raws, o.padding);
     return raws.map((raw, i) => {
       const [a, b] = texts[i];
-      return toPublic(raw, o.offsets === "utf16" ? [codePointToUtf16(a), b === null ? null : codePointToUtf16(b)] : null);
+      return toPublic(
+        raw,
+        o.offsets === "utf16" ? [codePointToUtf16(a), b === null ? null : codePointToUtf16(b)] : null,
+      );
     });
   }
 
@@ -245,7 +264,12 @@ export class Tokenizer {
   }
 
   /** Rust `encode` + `post_process` without padding (code point offsets). */
-  private encodeRaw(a: string, b: string | null, addSpecialTokens: boolean, truncation: TruncationParams | null): RawEncoding {
+  private encodeRaw(
+    a: string,
+    b: string | null,
+    addSpecialTokens: boolean,
+    truncation: TruncationParams | null,
+  ): RawEncoding {
     const encoding = this.encodeSequence(a, 0);
     const pair = b === null ? null : this.encodeSequence(b, 1);
     if (truncation) {
@@ -268,7 +292,7 @@ export class Tokenizer {
       return RawEncoding.merge(this.postProcessor.processEncodings(list, addSpecialTokens), false);
     }
     if (list.length === 1) return encoding;
-    list.forEach((e, i) => e.setSequenceId(i));
+    for (let i = 0; i < list.length; i++) list[i].setSequenceId(i);
     return RawEncoding.merge(list, false);
   }
 

@@ -57,12 +57,16 @@ describe("encode input validation", () => {
     expect(() => tok.encodeBatch(["a", 3 as unknown as string])).toThrow("inputs[1]");
   });
   it("throws a TypeError naming a bad option field", () => {
-    expect(() => tok.encode("a", null, { addSpecialTokens: "yes" as unknown as boolean })).toThrow("options.addSpecialTokens");
+    expect(() => tok.encode("a", null, { addSpecialTokens: "yes" as unknown as boolean })).toThrow(
+      "options.addSpecialTokens",
+    );
     expect(() => tok.encode("a", null, { truncation: { maxLength: -1 } })).toThrow("options.truncation.maxLength");
     expect(() => tok.encode("a", null, { truncation: { maxLength: 5, strategy: "middle" as "only_first" } })).toThrow(
       "options.truncation.strategy",
     );
-    expect(() => tok.encode("a", null, { padding: { direction: "up" as "left" } })).toThrow("options.padding.direction");
+    expect(() => tok.encode("a", null, { padding: { direction: "up" as "left" } })).toThrow(
+      "options.padding.direction",
+    );
     expect(() => tok.encode("a", null, { offsets: "bytes" as "utf16" })).toThrow("options.offsets");
     expect(() => tok.encode("a", null, { bogus: 1 } as never)).toThrow("options.bogus");
     expect(() => tok.decode([1], { skipSpecialTokens: 1 as unknown as boolean })).toThrow("options.skipSpecialTokens");
@@ -169,6 +173,8 @@ describe.skipIf(!fixturesAvailable)("tokenizer_config.json", () => {
     // 120 words and the trailing space.
     expect(tok.encode(text, null, { truncation: false }).ids.length).toBe(121);
     const rust = fromOracle(await oracleFromJson(json).encode(text, null));
-    expect(tok.encode(text, null, { offsets: "codepoint" }).overflowing.map((o) => o.ids)).toEqual(rust.overflowing.map((o) => o.ids));
+    expect(tok.encode(text, null, { offsets: "codepoint" }).overflowing.map((o) => o.ids)).toEqual(
+      rust.overflowing.map((o) => o.ids),
+    );
   });
 });

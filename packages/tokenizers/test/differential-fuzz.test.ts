@@ -18,7 +18,10 @@ describe(`generated strings vs Rust tokenizers (seed ${FUZZ_SEED}, replay with F
     it(`${name}: ${PER_TOKENIZER} strings and ${PER_TOKENIZER / 5} pairs`, async () => {
       const json = load();
       const strings = sampleStrings(PER_TOKENIZER, FUZZ_SEED + index);
-      const pairs = sampleStrings(PER_TOKENIZER / 5, FUZZ_SEED + 1000 + index).map((s, i): [string, string] => [s, strings[i]]);
+      const pairs = sampleStrings(PER_TOKENIZER / 5, FUZZ_SEED + 1000 + index).map((s, i): [string, string] => [
+        s,
+        strings[i],
+      ]);
       const r = await compareAll(Tokenizer.fromJSON(json), oracleFromJson(json), [...strings, ...pairs]);
       expectNoMismatch(r);
     });

@@ -86,7 +86,13 @@ describe("trained and synthetic tokenizers vs Rust tokenizers", () => {
       j.model.unk_token = "<unk>";
       j.model.byte_fallback = true;
       j.model.fuse_unk = true;
-      j.normalizer = { type: "Sequence", normalizers: [{ type: "Prepend", prepend: "\u2581" }, { type: "Replace", pattern: { String: " " }, content: "\u2581" }] };
+      j.normalizer = {
+        type: "Sequence",
+        normalizers: [
+          { type: "Prepend", prepend: "\u2581" },
+          { type: "Replace", pattern: { String: " " }, content: "\u2581" },
+        ],
+      };
       j.pre_tokenizer = null;
       j.decoder = {
         type: "Sequence",
@@ -97,7 +103,11 @@ describe("trained and synthetic tokenizers vs Rust tokenizers", () => {
           { type: "Strip", content: " ", start: 1, stop: 0 },
         ],
       };
-      await check(j, {}, inputs.filter((s) => s.length < 400));
+      await check(
+        j,
+        {},
+        inputs.filter((s) => s.length < 400),
+      );
     });
     it("WordPiece (trained) with a short max_input_chars_per_word", async () => {
       for (const max of [100, 5]) {
@@ -137,20 +147,26 @@ describe("trained and synthetic tokenizers vs Rust tokenizers", () => {
   describe("hand-built BPE", () => {
     /** A tiny BPE trainer: most frequent pair first, as many merges as asked. */
     function miniBpe(prefix: string | null, suffix: string | null, merges: number): Json {
-      const words = corpus.split(/\s+/).filter((w) => w.length > 0).slice(0, 20000);
+      const words = corpus
+        .split(/\s+/)
+        .filter((w) => w.length > 0)
+        .slice(0, 20000);
       const seqs = words.map((w) => {
         const chars = Array.from(w);
-        return chars.map((c, i) => `${i > 0 && prefix ? prefix : ""}${c}${i === chars.length - 1 && suffix ? suffix : ""}`);
+        return chars.map(
+          (c, i) => `${i > 0 && prefix ? prefix : ""}${c}${i === chars.length - 1 && suffix ? suffix : ""}`,
+        );
       });
       const vocab = new Map<string, number>();
       for (const s of seqs) for (const t of s) if (!vocab.has(t)) vocab.set(t, vocab.size);
       const mergeList: [string, string][] = [];
       for (let m = 0; m < merges; m++) {
         const counts = new Map<string, number>();
-        for (const s of seqs) for (let i = 0; i + 1 < s.length; i++) {
-          const k = `${s[i]}\u0000${s[i + 1]}`;
-          counts.set(k, (counts.get(k) ?? 0) + 1);
-        }
+        for (const s of seqs)
+          for (let i = 0; i + 1 < s.length; i++) {
+            const k = `${s[i]}\u0000${s[i + 1]}`;
+            counts.set(k, (counts.get(k) ?? 0) + 1);
+          }
         let best = "";
         let bestCount = 0;
         for (const [k, c] of counts) if (c > bestCount || (c === bestCount && k < best)) [best, bestCount] = [k, c];
@@ -159,7 +175,8 @@ describe("trained and synthetic tokenizers vs Rust tokenizers", () => {
         const merged = a + b.slice(prefix ? prefix.length : 0);
         if (!vocab.has(merged)) vocab.set(merged, vocab.size);
         mergeList.push([a, b]);
-        for (const s of seqs) for (let i = 0; i + 1 < s.length; i++) if (s[i] === a && s[i + 1] === b) s.splice(i, 2, merged);
+        for (const s of seqs)
+          for (let i = 0; i + 1 < s.length; i++) if (s[i] === a && s[i + 1] === b) s.splice(i, 2, merged);
       }
       return {
         version: "1.0",

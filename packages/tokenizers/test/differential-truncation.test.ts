@@ -45,13 +45,21 @@ describe.skipIf(!fixturesAvailable)("truncation and padding vs Rust tokenizers",
             ]) {
               await check(j, { truncation: { maxLength, strategy, direction, stride } }, list);
             }
-            await check(j, { truncation: { maxLength: 18, strategy, direction, stride: 2 }, addSpecialTokens: false }, list);
+            await check(
+              j,
+              { truncation: { maxLength: 18, strategy, direction, stride: 2 }, addSpecialTokens: false },
+              list,
+            );
           });
         }
       }
     }
     it("max_length 0 moves everything to overflowing", async () => {
-      await check(load("bert-base-uncased"), { truncation: { maxLength: 0 }, addSpecialTokens: false }, pairs.slice(0, 20));
+      await check(
+        load("bert-base-uncased"),
+        { truncation: { maxLength: 0 }, addSpecialTokens: false },
+        pairs.slice(0, 20),
+      );
     });
   });
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { type EncodeOptions, Tokenizer } from "../src/index.js";
 import { corpusLines, type FixtureName, fixtureJson, fixturesAvailable } from "./helpers/fixtures.js";
 import { EDGE_INPUTS, randomStrings } from "./helpers/inputs.js";
@@ -96,7 +96,11 @@ describe.skipIf(!fixturesAvailable)("fixture variants vs Rust tokenizers", () =>
         },
       };
       await check(j, {}, [...inputs.slice(0, 200), ...pairs]);
-      await check(j, { truncation: { maxLength: 12, stride: 2 } }, pairs.filter(([a, b]) => a.length + b.length < 300));
+      await check(
+        j,
+        { truncation: { maxLength: 12, stride: 2 } },
+        pairs.filter(([a, b]) => a.length + b.length < 300),
+      );
     });
     it("gpt2 wrapped in <|endoftext|>", async () => {
       const j = load("gpt2");
@@ -120,14 +124,23 @@ describe.skipIf(!fixturesAvailable)("fixture variants vs Rust tokenizers", () =>
     });
     it("t5 with a Sequence post-processor", async () => {
       const j = load("t5-small");
-      j.post_processor = { type: "Sequence", processors: [j.post_processor, { type: "ByteLevel", add_prefix_space: false, trim_offsets: false, use_regex: true }] };
+      j.post_processor = {
+        type: "Sequence",
+        processors: [
+          j.post_processor,
+          { type: "ByteLevel", add_prefix_space: false, trim_offsets: false, use_regex: true },
+        ],
+      };
       await check(j, {}, [...inputs.slice(0, 200), ...pairs]);
     });
     it("BertProcessing instead of the template", async () => {
       const j = load("bert-base-uncased");
       j.post_processor = { type: "BertProcessing", sep: ["[SEP]", 102], cls: ["[CLS]", 101] };
       await check(j, {}, [...inputs.slice(0, 200), ...pairs]);
-      await check(j, { truncation: { maxLength: 16, stride: 3 } }, [...inputs.slice(0, 100), ...pairs.filter(([a, b]) => a.length + b.length < 300)]);
+      await check(j, { truncation: { maxLength: 16, stride: 3 } }, [
+        ...inputs.slice(0, 100),
+        ...pairs.filter(([a, b]) => a.length + b.length < 300),
+      ]);
     });
   });
 
@@ -159,17 +172,30 @@ describe.skipIf(!fixturesAvailable)("fixture variants vs Rust tokenizers", () =>
         const vocabSize = Array.isArray(j.model.vocab) ? j.model.vocab.length : Object.keys(j.model.vocab).length;
         j.added_tokens.push(...extra.map((t, i) => ({ id: vocabSize + i, ...t })));
         await check(j, {}, [...texts, ...texts.map((t) => t.toUpperCase()), ...inputs.slice(0, 150)]);
-        await check(j, { addSpecialTokens: false }, texts.map((t, i): [string, string] => [t, texts[(i + 3) % texts.length]]));
+        await check(
+          j,
+          { addSpecialTokens: false },
+          texts.map((t, i): [string, string] => [t, texts[(i + 3) % texts.length]]),
+        );
       });
     }
   });
 
   describe("pre-tokenizer variants", () => {
     const splitVariants: [string, Json][] = [
-      ["Split regex isolated", { type: "Split", pattern: { Regex: "\\s+|[.,!?]" }, behavior: "Isolated", invert: false }],
+      [
+        "Split regex isolated",
+        { type: "Split", pattern: { Regex: "\\s+|[.,!?]" }, behavior: "Isolated", invert: false },
+      ],
       ["Split regex removed", { type: "Split", pattern: { Regex: "\\s+" }, behavior: "Removed", invert: false }],
-      ["Split regex merged_with_previous", { type: "Split", pattern: { Regex: "[aeiou]" }, behavior: "MergedWithPrevious", invert: false }],
-      ["Split regex merged_with_next", { type: "Split", pattern: { Regex: "\\p{P}" }, behavior: "MergedWithNext", invert: false }],
+      [
+        "Split regex merged_with_previous",
+        { type: "Split", pattern: { Regex: "[aeiou]" }, behavior: "MergedWithPrevious", invert: false },
+      ],
+      [
+        "Split regex merged_with_next",
+        { type: "Split", pattern: { Regex: "\\p{P}" }, behavior: "MergedWithNext", invert: false },
+      ],
       ["Split regex contiguous", { type: "Split", pattern: { Regex: "\\d" }, behavior: "Contiguous", invert: false }],
       ["Split regex inverted", { type: "Split", pattern: { Regex: "\\w+" }, behavior: "Removed", invert: true }],
       ["Split string", { type: "Split", pattern: { String: "e" }, behavior: "MergedWithNext", invert: false }],
@@ -199,7 +225,12 @@ describe.skipIf(!fixturesAvailable)("fixture variants vs Rust tokenizers", () =>
           { type: "Digits", individual_digits: true },
           {
             type: "Split",
-            pattern: { Regex: "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+".replace("(?i:'s|'t|'re|'ve|'m|'ll|'d)", "'s|'t|'re|'ve|'m|'ll|'d|'S|'T|'RE|'VE|'M|'LL|'D"),
+            pattern: {
+              Regex:
+                "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+".replace(
+                  "(?i:'s|'t|'re|'ve|'m|'ll|'d)",
+                  "'s|'t|'re|'ve|'m|'ll|'d|'S|'T|'RE|'VE|'M|'LL|'D",
+                ),
             },
             behavior: "Isolated",
             invert: false,
@@ -232,7 +263,10 @@ describe.skipIf(!fixturesAvailable)("fixture variants vs Rust tokenizers", () =>
       ["NFD", { type: "NFD" }],
       ["NFKC", { type: "NFKC" }],
       ["NFKD", { type: "NFKD" }],
-      ["Lowercase+StripAccents", { type: "Sequence", normalizers: [{ type: "NFD" }, { type: "Lowercase" }, { type: "StripAccents" }] }],
+      [
+        "Lowercase+StripAccents",
+        { type: "Sequence", normalizers: [{ type: "NFD" }, { type: "Lowercase" }, { type: "StripAccents" }] },
+      ],
       ["Replace string", { type: "Replace", pattern: { String: "  " }, content: " " }],
       ["Replace regex", { type: "Replace", pattern: { Regex: "[aeiou]+" }, content: "\u00e6\u00e6" }],
       ["Replace regex to empty", { type: "Replace", pattern: { Regex: "\\s+" }, content: "" }],
@@ -255,5 +289,4 @@ describe.skipIf(!fixturesAvailable)("fixture variants vs Rust tokenizers", () =>
       await check(j, { truncation: false });
     });
   });
-
 });

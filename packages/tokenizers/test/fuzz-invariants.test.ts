@@ -35,11 +35,17 @@ describe(`fuzz invariants (${TOTAL} strings, seed ${FUZZ_SEED})`, () => {
         for (let i = 0; i < enc.ids.length; i++) {
           if (enc.sequenceIds[i] === null) continue;
           const [start, end] = enc.offsets[i];
-          if (!(start >= 0 && start <= end && end <= text.length) || isLowSurrogate(text, start) || isLowSurrogate(text, end)) {
+          if (
+            !(start >= 0 && start <= end && end <= text.length) ||
+            isLowSurrogate(text, start) ||
+            isLowSurrogate(text, end)
+          ) {
             expect.fail(`${name}: offsets [${start}, ${end}] of token ${i} invalid for ${JSON.stringify(text)}`);
           }
           if (start < lastStart || end < lastEnd) {
-            expect.fail(`${name}: offsets out of order at token ${i} for ${JSON.stringify(text)}: ${JSON.stringify(enc.offsets)}`);
+            expect.fail(
+              `${name}: offsets out of order at token ${i} for ${JSON.stringify(text)}: ${JSON.stringify(enc.offsets)}`,
+            );
           }
           lastStart = start;
           lastEnd = end;

@@ -264,7 +264,7 @@ export class BpeModel implements Model {
   /** Applies merges on symbols 0..n-1 (a linked list); returns the number of symbols left. */
   private mergeAll(n: number): number {
     if (n === 0) return 0;
-    const { symId, symStart, symEnd, symPrev, symNext, merges, rankToNewId } = this;
+    const { symId, symEnd, symPrev, symNext, merges, rankToNewId } = this;
     for (let i = 0; i < n; i++) {
       symPrev[i] = i - 1;
       symNext[i] = i + 1 < n ? i + 1 : -1;

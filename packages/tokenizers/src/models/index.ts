@@ -49,11 +49,20 @@ export function buildModel(value: unknown, path: string): Model {
       );
     case "Unigram": {
       const unk = json.unk_id;
-      if (unk !== undefined && unk !== null && typeof unk !== "number") configError(`${path}.unk_id`, "expected a number");
-      return new UnigramModel(json.vocab, (unk as number | null | undefined) ?? null, optBool(json, "byte_fallback", false, path), path);
+      if (unk !== undefined && unk !== null && typeof unk !== "number")
+        configError(`${path}.unk_id`, "expected a number");
+      return new UnigramModel(
+        json.vocab,
+        (unk as number | null | undefined) ?? null,
+        optBool(json, "byte_fallback", false, path),
+        path,
+      );
     }
     case "WordLevel":
-      return new WordLevelModel(Vocab.fromObject(json.vocab, `${path}.vocab`), optString(json, "unk_token", "<unk>", path));
+      return new WordLevelModel(
+        Vocab.fromObject(json.vocab, `${path}.vocab`),
+        optString(json, "unk_token", "<unk>", path),
+      );
     default:
       unsupported(path, type);
   }

@@ -52,7 +52,7 @@ export class UnigramModel implements Model {
   private get tokenIds(): Map<string, number> {
     if (this.tokenIdsCache === null) {
       this.tokenIdsCache = new Map();
-      this.tokens.forEach((t, id) => this.tokenIdsCache!.set(t, id));
+      for (let id = 0; id < this.tokens.length; id++) this.tokenIdsCache.set(this.tokens[id], id);
     }
     return this.tokenIdsCache;
   }

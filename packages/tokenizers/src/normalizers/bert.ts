@@ -33,9 +33,9 @@ function lowerChar(cp: number): string {
 /** Anything outside printable ASCII may need cleaning (controls removed, whitespace mapped to ' '). */
 const NEEDS_CLEANING = /[^\x20-\x7e]/;
 /** Rust White_Space chars other than ' ' (U+000B/U+000C are removed earlier as controls). */
-const OTHER_WHITESPACE = /[\t\n\r\x0b\x0c\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+const OTHER_WHITESPACE = /[\t\n\r\v\f\u0085\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
 const HAS_CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ud840-\ud87e]/;
-const ASCII = /^[\x00-\x7f]*$/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 export class BertNormalizer implements Normalizer {
   constructor(
@@ -124,7 +124,8 @@ export class BertNormalizer implements Normalizer {
       } else emit(cp, a, b);
     }
     let text = "";
-    for (let j = 0; j < k; j += 8192) text += String.fromCharCode.apply(null, Array.from(units.subarray(j, Math.min(k, j + 8192))));
+    for (let j = 0; j < k; j += 8192)
+      text += String.fromCharCode.apply(null, Array.from(units.subarray(j, Math.min(k, j + 8192))));
     input.normalized = text;
     input.alignStart = starts.slice(0, k);
     input.alignEnd = ends.slice(0, k);
@@ -139,7 +140,7 @@ export class BertNormalizer implements Normalizer {
       }
     }
     if (this.handleChineseChars && HAS_CJK.test(input.normalized)) this.splitChineseChars(input);
-    if (this.stripAccents && !ASCII.test(input.normalized)) {
+    if (this.stripAccents && NON_ASCII.test(input.normalized)) {
       normalizeForm(input, "NFD");
       input.filter((cp) => !isNonspacingMark(cp));
     }

@@ -183,7 +183,7 @@ export class PrecompiledNormalizer implements Normalizer {
   }
 
   private graphemes(s: string): Iterable<string> {
-    if (/^[\x00-\x7f]*$/.test(s)) return asciiGraphemes(s);
+    if (!/[\u0080-\uffff]/.test(s)) return asciiGraphemes(s);
     if (this.segmenter === undefined) {
       this.segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
     }
@@ -199,6 +199,7 @@ export class PrecompiledNormalizer implements Normalizer {
  * Prepend, Hangul jamo, regional indicators, emoji modifiers, tags, CR before LF).
  */
 const MAY_JOIN =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: a set of single joining chars, not a sequence
   /[\p{M}\r\u200c\u200d\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff\uff9e\uff9f\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u0d4e\u{1F1E6}-\u{1F1FF}\u{1F3FB}-\u{1F3FF}\u{E0020}-\u{E007F}\u{110bd}\u{110cd}\u{111c2}\u{111c3}\u{1193f}\u{11941}\u{11a3a}\u{11a84}-\u{11a89}\u{11d46}]/u;
 
 function* asciiGraphemes(s: string): Iterable<string> {

@@ -2,7 +2,7 @@ import type { Normalizer } from "../components.js";
 import type { NormalizedString } from "../normalized-string.js";
 import { isCombiningMark, isWhitespace } from "../unicode.js";
 
-const ASCII = /^[\x00-\x7f]*$/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** Rust `char::to_lowercase`, char by char (no final-sigma context, unlike String#toLowerCase). */
 export function lowercaseChar(cp: number): string | number {
@@ -13,7 +13,7 @@ export function lowercaseChar(cp: number): string | number {
 
 export function lowercase(input: NormalizedString): void {
   const s = input.normalized;
-  if (ASCII.test(s)) {
+  if (!NON_ASCII.test(s)) {
     // ASCII lowercasing never changes lengths, so alignments stay as they are.
     input.normalized = s.toLowerCase();
     return;
@@ -30,7 +30,7 @@ export class Lowercase implements Normalizer {
 
 export class StripAccents implements Normalizer {
   normalize(input: NormalizedString): void {
-    if (ASCII.test(input.normalized)) return;
+    if (!NON_ASCII.test(input.normalized)) return;
     input.filter((cp) => !isCombiningMark(cp));
   }
 }

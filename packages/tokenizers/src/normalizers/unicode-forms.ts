@@ -5,7 +5,7 @@ export type Form = "NFC" | "NFD" | "NFKC" | "NFKD";
 
 /** Chars that may combine with what precedes them: marks and Hangul medial/final jamo. */
 const COMBINING = /^[\p{M}\u1160-\u11ff\ud7b0-\ud7ff\u302e\u302f]$/u;
-const ASCII = /^[\x00-\x7f]*$/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * Unicode normalization with per-char alignment. The string is cut into segments (a char
@@ -16,7 +16,7 @@ const ASCII = /^[\x00-\x7f]*$/;
  */
 export function normalizeForm(input: NormalizedString, form: Form): void {
   const s = input.normalized;
-  if (ASCII.test(s)) return;
+  if (!NON_ASCII.test(s)) return;
   if (s.normalize(form) === s) return;
   const chars: number[] = [];
   const changes: number[] = [];
@@ -36,7 +36,10 @@ export function normalizeForm(input: NormalizedString, form: Form): void {
         chars.push(ch.codePointAt(0)!);
         changes.push(0);
       }
-    } else if (!emitPerChar(segment, target, form, chars, changes) && !emitGreedy(segment, target, form, chars, changes)) {
+    } else if (
+      !emitPerChar(segment, target, form, chars, changes) &&
+      !emitGreedy(segment, target, form, chars, changes)
+    ) {
       const oldCount = countChars(segment);
       let k = 0;
       for (const ch of target) {
@@ -88,8 +91,18 @@ function emitGreedy(segment: string, target: string, form: Form, chars: number[]
     let found = 0;
     let produced = "";
     for (let r = 1; i + r <= src.length; r++) {
-      produced = src.slice(i, i + r).join("").normalize(form);
-      if (rest.startsWith(produced) && rest.slice(produced.length) === src.slice(i + r).join("").normalize(form)) {
+      produced = src
+        .slice(i, i + r)
+        .join("")
+        .normalize(form);
+      if (
+        rest.startsWith(produced) &&
+        rest.slice(produced.length) ===
+          src
+            .slice(i + r)
+            .join("")
+            .normalize(form)
+      ) {
         found = r;
         break;
       }

@@ -43,7 +43,7 @@ export class ByteLevelProcessing implements PostProcessor {
         for (const o of e.overflowing) trimByteLevelOffsets(o, this.addPrefixSpace);
       }
     }
-    encodings.forEach((e, i) => e.setSequenceId(i));
+    for (let i = 0; i < encodings.length; i++) encodings[i].setSequenceId(i);
     return encodings;
   }
 }

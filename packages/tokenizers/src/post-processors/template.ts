@@ -34,7 +34,7 @@ function parseTemplate(value: unknown, path: string): Piece[] {
       .split(/\s+/)
       .filter(Boolean)
       .map((p, i) => parsePieceString(p, `${path}[${i}]`));
-  return asArray(value, path).map((item, i) => {
+  return asArray(value, path).map((item, i): Piece => {
     const p = `${path}[${i}]`;
     if (typeof item === "string") return parsePieceString(item, p);
     const obj = asObject(item, p);
@@ -48,7 +48,7 @@ function parseTemplate(value: unknown, path: string): Piece[] {
       if (typeof s.id !== "string") configError(`${p}.SpecialToken.id`, "expected a string");
       return { kind: "special", id: s.id, typeId: Number(s.type_id ?? 0) } as Piece;
     }
-    configError(p, "expected {Sequence: ...} or {SpecialToken: ...}");
+    return configError(p, "expected {Sequence: ...} or {SpecialToken: ...}");
   });
 }
 

@@ -4,7 +4,6 @@ import { buildPattern } from "../normalizers/replace.js";
 import { BertPreTokenizer } from "./bert.js";
 import { ByteLevelPreTokenizer } from "./byte-level.js";
 import { MetaspacePreTokenizer, type PrependScheme } from "./metaspace.js";
-import { UnicodeScriptsPreTokenizer } from "./unicode-scripts.js";
 import {
   CharDelimiterSplit,
   DigitsPreTokenizer,
@@ -14,6 +13,7 @@ import {
   WhitespacePreTokenizer,
   WhitespaceSplit,
 } from "./split.js";
+import { UnicodeScriptsPreTokenizer } from "./unicode-scripts.js";
 
 const BEHAVIORS: Record<string, SplitBehavior> = {
   Removed: "removed",

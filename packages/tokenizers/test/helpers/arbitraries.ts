@@ -3,7 +3,24 @@ import fc from "fast-check";
 /** Seed for this run: $FUZZ_SEED to replay, else fresh each run (printed by the suites). */
 export const FUZZ_SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
 
-const SPECIAL_TEXT = ["[CLS]", "[SEP]", "[MASK]", "[PAD]", "[UNK]", "<s>", "</s>", "<pad>", "<unk>", "<mask>", "<|endoftext|>", "<extra_id_0>", "<extra_id_7>", "\u2581", "\u0120", "##"];
+const SPECIAL_TEXT = [
+  "[CLS]",
+  "[SEP]",
+  "[MASK]",
+  "[PAD]",
+  "[UNK]",
+  "<s>",
+  "</s>",
+  "<pad>",
+  "<unk>",
+  "<mask>",
+  "<|endoftext|>",
+  "<extra_id_0>",
+  "<extra_id_7>",
+  "\u2581",
+  "\u0120",
+  "##",
+];
 
 const combiningRun = fc
   .tuple(
@@ -13,15 +30,51 @@ const combiningRun = fc
   .map(([base, marks]) => base + String.fromCodePoint(...marks));
 
 const whitespaceRun = fc
-  .array(fc.constantFrom(" ", "\t", "\n", "\r", "\u000b", "\u000c", "\u0085", "\u00a0", "\u1680", "\u2000", "\u2009", "\u200b", "\u2028", "\u2029", "\u202f", "\u3000", "\ufeff", "\u0000", "\u001f", "\u007f", "\u0080", "\u009f"), {
-    minLength: 1,
-    maxLength: 6,
-  })
+  .array(
+    fc.constantFrom(
+      " ",
+      "\t",
+      "\n",
+      "\r",
+      "\u000b",
+      "\u000c",
+      "\u0085",
+      "\u00a0",
+      "\u1680",
+      "\u2000",
+      "\u2009",
+      "\u200b",
+      "\u2028",
+      "\u2029",
+      "\u202f",
+      "\u3000",
+      "\ufeff",
+      "\u0000",
+      "\u001f",
+      "\u007f",
+      "\u0080",
+      "\u009f",
+    ),
+    {
+      minLength: 1,
+      maxLength: 6,
+    },
+  )
   .map((xs) => xs.join(""));
 
 const emoji = fc
   .tuple(
-    fc.constantFrom("\ud83d\udc4d", "\ud83d\udc68", "\ud83d\udc69", "\u2764", "\ud83c\udff3", "\ud83e\udd70", "\ud83c\uddeb", "\ud83c\uddf7", "#"),
+    fc.constantFrom(
+      "\ud83d\udc4d",
+      "\ud83d\udc68",
+      "\ud83d\udc69",
+      "\u2764",
+      "\ud83c\udff3",
+      "\ud83e\udd70",
+      "\ud83c\uddeb",
+      "\ud83c\uddf7",
+      "#",
+    ),
     fc.constantFrom("", "\ufe0f", "\ud83c\udffd", "\u200d\ud83d\udc67", "\u20e3", "\u200d\u2642\ufe0f"),
   )
   .map(([a, b]) => a + b);
@@ -44,7 +97,21 @@ const fragment = fc.oneof(
   { arbitrary: whitespaceRun, weight: 2 },
   { arbitrary: emoji, weight: 2 },
   { arbitrary: fc.constantFrom(...SPECIAL_TEXT), weight: 2 },
-  { arbitrary: fc.constantFrom("the", "The", " of", "Hello", "world", "don't", "123", "4.5", "\u4e2d\u6587", "\u65e5\u672c"), weight: 2 },
+  {
+    arbitrary: fc.constantFrom(
+      "the",
+      "The",
+      " of",
+      "Hello",
+      "world",
+      "don't",
+      "123",
+      "4.5",
+      "\u4e2d\u6587",
+      "\u65e5\u672c",
+    ),
+    weight: 2,
+  },
   { arbitrary: fc.constantFrom("\ud800", "\udfff", "\udc00a", "x\ud83d"), weight: 1 },
 );
 

@@ -6,13 +6,22 @@ import { fileURLToPath } from "node:url";
 export const FIXTURES_DIR =
   process.env.FIXTURES_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), "../../../../../shared/fixtures");
 
-export const FIXTURE_NAMES = ["bert-base-uncased", "distilbert", "bert-base-chinese", "gpt2", "roberta", "t5-small"] as const;
+export const FIXTURE_NAMES = [
+  "bert-base-uncased",
+  "distilbert",
+  "bert-base-chinese",
+  "gpt2",
+  "roberta",
+  "t5-small",
+] as const;
 export type FixtureName = (typeof FIXTURE_NAMES)[number];
 
 export const fixturesAvailable = existsSync(resolve(FIXTURES_DIR, "tokenizers/bert-base-uncased/tokenizer.json"));
 
 if (!fixturesAvailable) {
-  console.warn(`[tokenizers tests] shared fixtures not found at ${FIXTURES_DIR} (set FIXTURES_DIR): fixture-based suites are SKIPPED`);
+  console.warn(
+    `[tokenizers tests] shared fixtures not found at ${FIXTURES_DIR} (set FIXTURES_DIR): fixture-based suites are SKIPPED`,
+  );
 }
 
 export function fixtureJson(name: FixtureName): string {

@@ -76,7 +76,23 @@ export function randomStrings(count: number, seed: number, extras: string[] = []
     [0xe0000, 0xe007f],
     [0x10000, 0x10ffff],
   ];
-  const words = ["the", "The", "of", "and", "hello", " ", "  ", "\n", "\t", "'s", "n't", "123", "\u200d", "\ufe0f", ...extras];
+  const words = [
+    "the",
+    "The",
+    "of",
+    "and",
+    "hello",
+    " ",
+    "  ",
+    "\n",
+    "\t",
+    "'s",
+    "n't",
+    "123",
+    "\u200d",
+    "\ufe0f",
+    ...extras,
+  ];
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
     const len = Math.floor(rand() * 24);

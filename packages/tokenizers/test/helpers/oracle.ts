@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { expect } from "vitest";
-import type { Encoding, EncodeOptions, Tokenizer } from "../../src/index.js";
+import type { EncodeOptions, Encoding, Tokenizer } from "../../src/index.js";
 
 const require = createRequire(import.meta.url);
 
@@ -19,11 +19,20 @@ export interface OracleEncoding {
 
 export interface OracleTokenizer {
   encode(text: string, pair: string | null, options?: { addSpecialTokens?: boolean }): Promise<OracleEncoding>;
-  encodeBatch(inputs: (string | [string, string])[], options?: { addSpecialTokens?: boolean }): Promise<OracleEncoding[]>;
+  encodeBatch(
+    inputs: (string | [string, string])[],
+    options?: { addSpecialTokens?: boolean },
+  ): Promise<OracleEncoding[]>;
   decode(ids: number[], skipSpecialTokens: boolean): Promise<string>;
   setTruncation(maxLength: number, options?: { strategy?: string; direction?: string; stride?: number }): void;
   disableTruncation(): void;
-  setPadding(options?: { maxLength?: number; direction?: string; padToMultipleOf?: number; padId?: number; padToken?: string }): void;
+  setPadding(options?: {
+    maxLength?: number;
+    direction?: string;
+    padToMultipleOf?: number;
+    padId?: number;
+    padToken?: string;
+  }): void;
   disablePadding(): void;
   getVocabSize(withAddedTokens?: boolean): number;
   tokenToId(token: string): number | null;
@@ -80,13 +89,18 @@ export function fromOurs(e: Encoding): Plain {
 export function applyToOracle(oracle: OracleTokenizer, options: EncodeOptions): void {
   if (options.truncation) {
     const t = options.truncation;
-    const strategy = { longest_first: "LongestFirst", only_first: "OnlyFirst", only_second: "OnlySecond" }[t.strategy ?? "longest_first"];
+    const strategy = { longest_first: "LongestFirst", only_first: "OnlyFirst", only_second: "OnlySecond" }[
+      t.strategy ?? "longest_first"
+    ];
     oracle.setTruncation(t.maxLength!, { strategy, direction: t.direction, stride: t.stride ?? 0 });
   } else if (options.truncation === false) oracle.disableTruncation();
   if (options.padding) {
     const p = options.padding;
     oracle.setPadding({
-      maxLength: p.strategy === "max_length" || (p.strategy === undefined && p.maxLength !== undefined) ? p.maxLength : undefined,
+      maxLength:
+        p.strategy === "max_length" || (p.strategy === undefined && p.maxLength !== undefined)
+          ? p.maxLength
+          : undefined,
       direction: p.direction,
       padToMultipleOf: p.padToMultipleOf,
       padId: p.padId,
@@ -111,7 +125,11 @@ export function firstDifference(expected: Plain, actual: Plain, path = ""): Omit
     }
   }
   if (expected.overflowing.length !== actual.overflowing.length) {
-    return { field: `${path}overflowing.length`, expected: expected.overflowing.length, actual: actual.overflowing.length };
+    return {
+      field: `${path}overflowing.length`,
+      expected: expected.overflowing.length,
+      actual: actual.overflowing.length,
+    };
   }
   for (let i = 0; i < expected.overflowing.length; i++) {
     const d = firstDifference(expected.overflowing[i], actual.overflowing[i], `${path}overflowing[${i}].`);
@@ -167,7 +185,14 @@ export async function compareAll(
         const aa = diff.actual as unknown[];
         let k = 0;
         while (k < ea.length && JSON.stringify(ea[k]) === JSON.stringify(aa[k])) k++;
-        console.log("first difference at", k, JSON.stringify(ea.slice(Math.max(0, k - 3), k + 5)), JSON.stringify(aa.slice(Math.max(0, k - 3), k + 5)), JSON.stringify(expected.tokens.slice(Math.max(0, k - 3), k + 5)), JSON.stringify(actual.tokens.slice(Math.max(0, k - 3), k + 5)));
+        console.log(
+          "first difference at",
+          k,
+          JSON.stringify(ea.slice(Math.max(0, k - 3), k + 5)),
+          JSON.stringify(aa.slice(Math.max(0, k - 3), k + 5)),
+          JSON.stringify(expected.tokens.slice(Math.max(0, k - 3), k + 5)),
+          JSON.stringify(actual.tokens.slice(Math.max(0, k - 3), k + 5)),
+        );
       }
       mismatches.push({ input, ...diff });
       continue;
