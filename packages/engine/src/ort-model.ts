@@ -17,14 +17,25 @@ export interface OnnxRuntimeLike {
   InferenceSession: {
     create(model: Uint8Array, options?: Record<string, unknown>): Promise<OnnxSessionLike>;
   };
-  Tensor: new (type: "int64", data: BigInt64Array, dims: readonly number[]) => unknown;
+  Tensor: new (type: "int64" | "int32", data: BigInt64Array | Int32Array, dims: readonly number[]) => unknown;
 }
 
 export interface OnnxSessionLike {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /** onnxruntime ≥ 1.21: input element types (older exports, e.g. keras2onnx, take int32 ids). */
+  readonly inputMetadata?: readonly { name: string; isTensor: boolean; type?: string }[];
   run(feeds: Record<string, unknown>): Promise<Record<string, { data: unknown; dims: readonly number[] }>>;
 }
+
+/** The outputs of each head, in the order exporters emit them. */
+const CANONICAL: Record<EncoderArchitecture["head"], string[]> = {
+  base: ["last_hidden_state"],
+  ForSequenceClassification: ["logits"],
+  ForTokenClassification: ["logits"],
+  ForQuestionAnswering: ["start_logits", "end_logits"],
+  ForMaskedLM: ["logits"],
+};
 
 const PREFERRED: Record<ModelDtype, string[]> = {
   f32: ["onnx/model.onnx"],
@@ -97,7 +108,9 @@ class OrtModel implements Model {
     private readonly weightsBytes: number,
     private readonly budgetBytes: number,
   ) {
-    this.outputNames = session.outputNames;
+    const canonical = CANONICAL[architecture.head];
+    const renamed = session.outputNames.length === canonical.length && !canonical.every((n) => session.outputNames.includes(n));
+    this.outputNames = renamed ? [...session.outputNames, ...canonical] : session.outputNames;
   }
 
   async forward(inputs: ForwardInputs): Promise<ModelOutputs> {
@@ -124,16 +137,29 @@ class OrtModel implements Model {
     const available: Record<string, BigInt64Array> = { input_ids: ids, attention_mask: mask, token_type_ids: types };
     const feeds: Record<string, unknown> = {};
     for (const name of this.session.inputNames) {
-      const data = available[name];
+      // TF exports name inputs "input_ids:0".
+      const data = available[name.replace(/:\d+$/, "")];
       if (!data) throw new ModelFolderError(`the ONNX model wants an input "${name}" the engine cannot provide`, "onnx");
-      feeds[name] = new this.ort.Tensor("int64", data, dims);
+      const type = this.session.inputMetadata?.find((m) => m.name === name)?.type;
+      feeds[name] =
+        type === "int32"
+          ? new this.ort.Tensor("int32", Int32Array.from(data, Number), dims)
+          : new this.ort.Tensor("int64", data, dims);
     }
     const out = await this.session.run(feeds);
     this.forwardCalls++;
     const result: ModelOutputs = {};
-    for (const [name, t] of Object.entries(out)) {
-      if (!(t.data instanceof Float32Array)) continue;
-      result[name] = { data: t.data, dims: [...t.dims] };
+    for (const name of this.session.outputNames) {
+      const t = out[name];
+      if (t && t.data instanceof Float32Array) result[name] = { data: t.data, dims: [...t.dims] };
+    }
+    // Exports that name outputs "output_1", … get the canonical names of their head too.
+    const canonical = CANONICAL[this.architecture.head];
+    const present = Object.keys(result);
+    if (present.length === canonical.length && !canonical.every((n) => n in result)) {
+      canonical.forEach((n, i) => {
+        result[n] = result[present[i]];
+      });
     }
     return result;
   }

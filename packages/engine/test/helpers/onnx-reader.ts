@@ -84,6 +84,12 @@ export function readInitializers(model: Uint8Array): Map<string, OnnxTensor> {
         out.set(name, { dims, data: Float32Array.from(ints, Number), int64: true });
         return;
       }
+      if (type === 6) {
+        // INT32 (token ids of TF exports' test data).
+        const ints = rawBytes ? new Int32Array(new Uint8Array(rawBytes).buffer) : new Int32Array(0);
+        out.set(name, { dims, data: Float32Array.from(ints), int64: true });
+        return;
+      }
       if (type !== 1) return; // FLOAT only
       // Copy (a Node Buffer's slice() is a view, and raw bytes need not be 4-byte aligned).
       const data = rawBytes ? new Float32Array(new Uint8Array(rawBytes).buffer) : Float32Array.from(floats);
@@ -150,4 +156,10 @@ function wrap(field: number, body: Uint8Array): Uint8Array {
 function withName(tensor: Uint8Array, name: string): Uint8Array {
   const n = new TextEncoder().encode(name);
   return Uint8Array.from([...tensor, ...lengthPrefixed(8, n), ...n]);
+}
+
+/** A standalone TensorProto file (ONNX test-case input_N.pb / output_N.pb). */
+export function readTensorProto(bytes: Uint8Array): OnnxTensor & { name: string } {
+  const [entry] = readInitializers(wrap(7, wrap(5, new Uint8Array(bytes))));
+  return { name: entry[0], ...entry[1] };
 }

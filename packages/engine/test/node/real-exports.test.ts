@@ -134,3 +134,82 @@ describe.skipIf(!distil.available)(`DistilBERT SST-2 classifier exported by PyTo
     expect(err).toBeLessThan(1e-4);
   });
 });
+
+const squad = fixture("models", "onnx-exports", "ort-keras2onnx-tfbert-squad-qa");
+const mrpc = fixture("models", "onnx-exports", "ort-keras2onnx-tfbert-mrpc-seqcls");
+
+describe.skipIf(!mrpc.available)(`backend "ort" on the keras2onnx TF BERT MRPC export (${mrpc.label})`, () => {
+  it("names output_1 logits and reproduces the upstream output", async () => {
+    const { readTensorProto } = await import("../helpers/onnx-reader.js");
+    const pb = (f: string) => readTensorProto(readFileSync(join(mrpc.path, "test_data_set_0", f)));
+    const inputs = Object.fromEntries(["input_0.pb", "input_1.pb", "input_2.pb"].map((f) => [pb(f).name, pb(f)]));
+    const ids = Array.from(inputs.input_ids.data);
+    const config = {
+      model_type: "bert",
+      architectures: ["BertForSequenceClassification"],
+      vocab_size: Math.max(...ids) + 1,
+      hidden_size: 8,
+      num_hidden_layers: 12,
+      num_attention_heads: 2,
+      intermediate_size: 32,
+      max_position_embeddings: 512,
+      type_vocab_size: 2,
+      layer_norm_eps: 1e-12,
+    };
+    const model = await loadModel(
+      new BundleSource({
+        "config.json": JSON.stringify(config),
+        "tokenizer.json": JSON.stringify(tinyTokenizer(Math.max(6, config.vocab_size))),
+        "onnx/model.onnx": readFileSync(join(mrpc.path, "TFBertForSequenceClassification_1.onnx")),
+      }),
+      { backend: "ort" },
+    );
+    const out = await model.forward({
+      inputIds: [ids],
+      attentionMask: [Array.from(inputs.attention_mask.data)],
+      tokenTypeIds: [Array.from(inputs.token_type_ids.data)],
+    });
+    expect(out.logits.dims).toEqual([1, 2]);
+    expect(maxAbsDiff(out.logits.data, pb("output_0.pb").data)).toBeLessThan(1e-5);
+  });
+});
+
+describe.skipIf(!squad.available)(`backend "ort" on the keras2onnx TF BERT QA export (${squad.label})`, () => {
+  it("feeds int32 ids, names output_1/output_2 start/end_logits, and reproduces the upstream outputs", async () => {
+    const { readTensorProto } = await import("../helpers/onnx-reader.js");
+    const pb = (f: string) => readTensorProto(readFileSync(join(squad.path, "test_data_set_0", f)));
+    const inputs = Object.fromEntries(["input_0.pb", "input_1.pb", "input_2.pb"].map((f) => [pb(f).name, pb(f)]));
+    const config = {
+      model_type: "bert",
+      architectures: ["BertForQuestionAnswering"],
+      vocab_size: 20,
+      hidden_size: 8,
+      num_hidden_layers: 24,
+      num_attention_heads: 2,
+      intermediate_size: 32,
+      max_position_embeddings: 512,
+      type_vocab_size: 2,
+      layer_norm_eps: 1e-12,
+    };
+    const model = await loadModel(
+      new BundleSource({
+        "config.json": JSON.stringify(config),
+        "tokenizer.json": JSON.stringify(tinyTokenizer(20)),
+        "onnx/model.onnx": readFileSync(join(squad.path, "TFBertForQuestionAnswering.onnx")),
+      }),
+      { backend: "ort" },
+    );
+    expect(model.outputNames).toEqual(["output_1", "output_2", "start_logits", "end_logits"]);
+    const row = (name: string) => [Array.from(inputs[name].data)];
+    const out = await model.forward({
+      inputIds: row("input_ids"),
+      attentionMask: row("attention_mask"),
+      tokenTypeIds: row("token_type_ids"),
+    });
+    const start = pb("output_0.pb").data;
+    const end = pb("output_1.pb").data;
+    expect(out.start_logits.dims).toEqual([1, 7]);
+    expect(maxAbsDiff(out.start_logits.data, start)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(out.end_logits.data, end)).toBeLessThan(1e-5);
+  });
+});
