@@ -17,8 +17,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const pkg = resolve(here, "..");
 const FIXTURES = process.env.FIXTURES_DIR ?? resolve(pkg, "../../../shared/fixtures");
 const NAMES = ["bert-base-uncased", "distilbert", "bert-base-chinese", "gpt2", "roberta", "t5-small"];
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
-const BYTES = process.env.BENCH_BYTES === "all" ? Number.POSITIVE_INFINITY : Number(process.env.BENCH_BYTES ?? 400_000);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+const BYTES = process.env.BENCH_BYTES === "all" ? Number.POSITIVE_INFINITY : Number(process.env.BENCH_BYTES ?? 200_000);
 
 if (!existsSync(join(FIXTURES, "tokenizers/gpt2/tokenizer.json"))) {
   console.error(`shared fixtures not found at ${FIXTURES} (set FIXTURES_DIR); nothing to benchmark`);
@@ -85,15 +85,22 @@ function sample(name) {
 }
 const corpora = { "war-and-peace": sample("war-and-peace.txt"), hongloumeng: sample("hongloumeng.txt") };
 
-async function best(fn) {
-  let bestTime = Number.POSITIVE_INFINITY;
-  let tokens = 0;
+/**
+ * Best time of each implementation over REPEATS rounds; a round runs every implementation
+ * once, so that load spikes on a shared machine hit all of them alike.
+ */
+async function bestInterleaved(impls) {
+  const out = {};
+  for (const name of Object.keys(impls)) out[name] = { ms: Number.POSITIVE_INFINITY, tokens: 0 };
   for (let r = 0; r < REPEATS; r++) {
-    const t0 = performance.now();
-    tokens = await fn();
-    bestTime = Math.min(bestTime, performance.now() - t0);
+    for (const [name, fn] of Object.entries(impls)) {
+      const t0 = performance.now();
+      const tokens = await fn();
+      const ms = performance.now() - t0;
+      if (ms < out[name].ms) out[name] = { ms, tokens };
+    }
   }
-  return { ms: bestTime, tokens };
+  return out;
 }
 
 const results = {
@@ -147,9 +154,9 @@ for (const name of NAMES) {
     };
     for (const [mode, impls] of Object.entries(modes)) {
       const row = { tokenizer: name, corpus, mode };
-      for (const [impl, fn] of Object.entries(impls)) {
-        fn(); // warm-up
-        const { ms, tokens } = await best(fn);
+      for (const fn of Object.values(impls)) await fn(); // warm-up
+      const timings = await bestInterleaved(impls);
+      for (const [impl, { ms, tokens }] of Object.entries(timings)) {
         row[impl] = { mbPerS: data.bytes / 1e6 / (ms / 1000), tokensPerS: tokens / (ms / 1000) };
       }
       row.vsHf = row.ours.mbPerS / row.hf.mbPerS;

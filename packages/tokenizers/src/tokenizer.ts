@@ -115,7 +115,7 @@ export class Tokenizer {
   readonly modelMaxLength: number | null;
   readonly cleanUpTokenizationSpaces: boolean;
   readonly specialTokens: SpecialTokens;
-  private readonly modelOutput: ModelOutput = { ids: [], tokens: [], starts: [], ends: [] };
+  private modelOutput: ModelOutput = { ids: [], tokens: [], starts: [], ends: [] };
 
   private constructor(json: Record<string, unknown>, config: Record<string, unknown> | null) {
     const opt = <T>(key: string, build: (v: unknown, path: string) => T): T | null =>
@@ -312,7 +312,11 @@ export class Tokenizer {
       else this.preTokenizer.split(piece.ns, parts);
       for (let q = 0; q < parts.length; q++, word++) {
         const ns = parts[q];
-        out.ids.length = out.tokens.length = out.starts.length = out.ends.length = 0;
+        // Fresh arrays are cheaper than truncating with \`length = 0\` in V8.
+        out.ids = [];
+        out.tokens = [];
+        out.starts = [];
+        out.ends = [];
         out.byteOffsets = false;
         if (piece.addedId >= 0) {
           out.ids.push(piece.addedId);

@@ -18,6 +18,18 @@ function decompose(cp: number): number[] {
   return d;
 }
 
+/** Per BMP char: 0 unknown, 1 unchanged by NFD, mark removal and lowercasing, 2 otherwise. */
+const PLAIN_BMP = new Uint8Array(0x10000);
+function isPlainBmp(cp: number): boolean {
+  let v = PLAIN_BMP[cp];
+  if (v === 0) {
+    const ch = String.fromCharCode(cp);
+    v = ch.normalize("NFD") === ch && !isNonspacingMark(cp) && lowercaseChar(cp) === ch ? 1 : 2;
+    PLAIN_BMP[cp] = v;
+  }
+  return v === 1;
+}
+
 const LOWER = new Map<number, string>();
 /** Rust `char::to_lowercase` of one char (cached). */
 function lowerChar(cp: number): string {
@@ -97,6 +109,10 @@ export class BertNormalizer implements Normalizer {
     const emit = (cp: number, a: number, b: number) => {
       if (cp < 0x80) {
         push(this.lowercase && cp >= 0x41 && cp <= 0x5a ? cp + 32 : cp, a, b);
+        return;
+      }
+      if (cp < 0x10000 && isPlainBmp(cp)) {
+        push(cp, a, b);
         return;
       }
       const parts = this.stripAccents ? decompose(cp) : [cp];

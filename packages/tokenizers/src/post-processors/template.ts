@@ -84,6 +84,13 @@ export class TemplateProcessing implements PostProcessor {
     }
   }
 
+  /** Whether sequence `seq` appears more than once in the template. */
+  private reused(template: Piece[], seq: number): boolean {
+    let n = 0;
+    for (const p of template) if (p.kind === "sequence" && p.seq === seq) n++;
+    return n > 1;
+  }
+
   addedTokens(isPair: boolean): number {
     let n = 0;
     for (const p of isPair ? this.pair : this.single)
@@ -100,7 +107,9 @@ export class TemplateProcessing implements PostProcessor {
         if (!e) throw new Error("Template refers to a pair sequence that was not given");
         e.typeIds = new Array<number>(e.length).fill(piece.typeId);
         e.setSequenceId(piece.seq);
-        out.push(e.clone());
+        // Rust clones here; the merge that follows copies anyway, so a sequence used once
+        // in the template can be passed as is.
+        out.push(this.reused(template, piece.seq) ? e.clone() : e);
       } else if (addSpecialTokens) {
         const tok = this.specials.get(piece.id)!;
         const n = tok.ids.length;
