@@ -36,7 +36,7 @@ import {
   type ZeroShotResult,
   zeroShotClassification,
 } from "./tasks/zero-shot-classification.js";
-import { checkObject, mergeOptions } from "./validate.js";
+import { checkObject, mergeOptions, OPTIONS_ONLY, OptionsChecked } from "./validate.js";
 
 /** [input, options, output] per task. */
 export interface TaskSignatures {
@@ -97,11 +97,14 @@ const RUNNERS: Record<keyof TaskSignatures, Runner> = {
   "prompt-classification": promptClassification as Runner,
 };
 
+/** Tasks with an `onWarning` option. */
+const WARNS = new Set<string>(["fill-mask", "prompt-classification", "zero-shot-classification"]);
+
 export const TASKS: readonly string[] = [...Object.keys(RUNNERS), ...Object.keys(ALIASES)];
 
 /**
- * Creates a pipeline. Options are checked on the first call (a typo fails there with the option's
- * name); call options override these per call.
+ * Creates a pipeline. Its options are checked now (a typo or a bad value fails here, naming the
+ * option, as Python's constructor does); call options override them per call.
  */
 export async function pipeline<T extends PipelineTask>(
   task: T,
@@ -115,5 +118,13 @@ export async function pipeline<T extends PipelineTask>(
   if (!run) throw new TypeError(`task must be one of ${TASKS.join(", ")}, got ${JSON.stringify(task)}`);
   const loaded = checkModel(model);
   const base = options === undefined ? {} : checkObject(options, "options");
+  // Warnings (e.g. a multi-token fill-mask target) are left for the calls, which resolve options again.
+  const silenceable = base.onWarning === undefined || typeof base.onWarning === "function";
+  const quiet = WARNS.has(canonical) && silenceable ? { ...base, onWarning: () => {} } : base;
+  try {
+    await run(loaded, OPTIONS_ONLY as never, quiet);
+  } catch (e) {
+    if (!(e instanceof OptionsChecked)) throw e;
+  }
   return ((inputs: never, callOptions?: object) => run(loaded, inputs, mergeOptions(base, callOptions))) as Pipeline<T>;
 }

@@ -62,6 +62,15 @@ export function mergeOptions(
 }
 
 /**
+ * Passed as the inputs by `pipeline()` to check its options when it is created, as Python's
+ * `_sanitize_parameters` does in the constructor: every task reads all its options before its
+ * inputs, so `asBatch` stops the run there with `OptionsChecked`.
+ */
+export const OPTIONS_ONLY: unique symbol = Symbol("pipelines.optionsOnly");
+
+export class OptionsChecked extends Error {}
+
+/**
  * One input or an array of inputs. Returns the list and whether the caller gave a single one,
  * so the result can be unwrapped the way Python pipelines do.
  */
@@ -70,6 +79,7 @@ export function asBatch<T>(
   field: string,
   check: (value: unknown, field: string) => T,
 ): { items: T[]; single: boolean } {
+  if (inputs === OPTIONS_ONLY) throw new OptionsChecked();
   if (Array.isArray(inputs)) {
     if (inputs.length === 0) throw new RangeError(`${field} must not be an empty array`);
     return { items: inputs.map((v, i) => check(v, `${field}[${i}]`)), single: false };

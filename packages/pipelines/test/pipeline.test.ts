@@ -68,6 +68,34 @@ describe("pipeline()", () => {
     await expect(run("x", { aggregation_strategy: "first" } as never)).rejects.toThrow(
       /unknown option "aggregation_strategy"/,
     );
+    // the pipeline's own options are checked when it is created, as Python's constructor does
+    await expect(pipeline("ner", ner(), { aggregationStrategy: "fancy" as "none" })).rejects.toThrow(
+      /options.aggregationStrategy/,
+    );
+    await expect(pipeline("ner", ner(), { stride: 4 })).rejects.toThrow(/aggregationStrategy other than "none"/);
+    await expect(pipeline("question-answering", ner(), { docStride: 500, maxSeqLen: 384 })).rejects.toThrow(
+      /docStride/,
+    );
+    await expect(
+      pipeline("zero-shot-classification", ner(), { hypothesisTemplate: "no slot", candidateLabels: ["a"] }),
+    ).rejects.toThrow(/not able to be formatted/);
+    await expect(pipeline("fill-mask", ner(), { onWarning: "log" as never })).rejects.toThrow(
+      /onWarning must be a function/,
+    );
+  });
+
+  it("a fill-mask pipeline warns about a multi-token target on its calls, not when created", async () => {
+    const warnings: string[] = [];
+    const m = new ControlledModel(tok, {}, (ids) => ({
+      logits: ids.map(() => new Array<number>(tok.vocabSize).fill(0)),
+    }));
+    const fill = await pipeline("fill-mask", m, { targets: "berlins", onWarning: (w) => warnings.push(w) });
+    expect(warnings).toHaveLength(0);
+    await fill("[MASK]");
+    // this vocabulary has no "##s", so WordPiece makes "berlins" a single [UNK]
+    expect(warnings).toEqual([
+      "The specified target token `berlins` does not exist in the model vocabulary. Replacing with `[UNK]`.",
+    ]);
   });
 });
 

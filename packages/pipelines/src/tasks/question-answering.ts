@@ -24,6 +24,7 @@ import {
   checkObject,
   checkString,
   describe,
+  OPTIONS_ONLY,
 } from "../validate.js";
 
 export interface QuestionAnsweringInput {
@@ -177,7 +178,11 @@ export async function questionAnswering(
       : checkBoolean(o.handleImpossibleAnswer, "options.handleImpossibleAnswer");
   const alignToWords = o.alignToWords === undefined ? true : checkBoolean(o.alignToWords, "options.alignToWords");
   const batchSize = o.batchSize === undefined ? undefined : checkInteger(o.batchSize, "options.batchSize", 1);
-  if (Array.isArray(inputs) === false && (inputs === null || typeof inputs !== "object")) {
+  if (
+    !Array.isArray(inputs) &&
+    (inputs === null || typeof inputs !== "object") &&
+    (inputs as unknown) !== OPTIONS_ONLY
+  ) {
     throw new TypeError(`inputs must be a {question, context} object or an array of them, got ${describe(inputs)}`);
   }
   const { items, single } = asBatch(inputs, "inputs", checkInput);
