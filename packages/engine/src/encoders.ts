@@ -7,6 +7,7 @@ import { buildDistilBert } from "./backends/distilbert.js";
 import type { EncoderParts } from "./backends/encoder.js";
 import type { WeightDtype, WeightReader } from "./backends/weights.js";
 import type { EncoderConfig } from "./encoder-config.js";
+import { ModelFolderError } from "./errors.js";
 import type { TensorStore } from "./safetensors.js";
 
 export interface BuiltEncoder {
@@ -23,6 +24,15 @@ export function buildEncoder(
   dtype: WeightDtype,
   file: string,
 ): BuiltEncoder {
+  // Relative position embeddings (relative_key, relative_key_query) add an attention bias the
+  // kernels path does not compute: refuse rather than return plausible but wrong outputs.
+  const positionType = rawConfig.position_embedding_type ?? "absolute";
+  if (positionType !== "absolute") {
+    throw new ModelFolderError(
+      `"position_embedding_type" ${JSON.stringify(positionType)} is not supported (supported: absolute)`,
+      "config.json",
+    );
+  }
   switch (architecture.modelType) {
     case "distilbert":
       return buildDistilBert(kernels, store, config, dtype, file);

@@ -117,6 +117,13 @@ describe("loadModel options", () => {
     await expect(loadModel(null as never)).rejects.toThrow(TypeError);
   });
 
+  it("refuses relative position embeddings instead of computing them wrongly", async () => {
+    const config = { ...JSON.parse(tiny.files["config.json"]), position_embedding_type: "relative_key" };
+    await expect(loadModel(new BundleSource({ ...tiny.files, "config.json": JSON.stringify(config) }))).rejects.toThrow(
+      /config\.json: "position_embedding_type" "relative_key" is not supported \(supported: absolute\)/,
+    );
+  });
+
   it("names a missing head tensor and its file", async () => {
     const { "model.safetensors": _, ...rest } = tiny.files;
     const tensors = Object.fromEntries(Object.entries(tiny.tensors).filter(([n]) => !n.startsWith("classifier.")));
