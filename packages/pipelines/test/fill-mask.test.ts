@@ -110,7 +110,10 @@ describe("fill-mask", () => {
   });
 
   it("batches; a list of one input returns that input's result like Python", async () => {
-    const two = (await fillMask(model(), ["[MASK]", "is [MASK]"], { topK: 1 })) as FillMaskCandidate[][];
+    const m = model();
+    const two = (await fillMask(m, ["[MASK]", "is [MASK]"], { topK: 1 })) as FillMaskCandidate[][];
+    // one input per forward by default (the logits are vocabulary-wide)
+    expect(m.calls.map((c) => c.inputIds.length)).toEqual([1, 1]);
     expect(two.map((r) => r[0].sequence)).toEqual(["paris", "is paris"]);
     const one = (await fillMask(model(), ["[MASK]"], { topK: 1 })) as FillMaskCandidate[];
     expect(one[0].sequence).toBe("paris");

@@ -18,6 +18,7 @@ export interface FillMaskOptions {
   /** Restrict the candidates to these words (each resolved to one token as Python does). */
   targets?: string | string[];
   truncation?: boolean;
+  /** Inputs per forward call; default 1 (the vocabulary-wide logits are large). */
   batchSize?: number;
   /** Receives Python's logger warnings (a multi-token target); default console.warn. */
   onWarning?: Warn;
@@ -68,7 +69,9 @@ export async function fillMask(
   const warn = warningSink(o.onWarning);
   let topK = o.topK === undefined ? 5 : checkInteger(o.topK, "options.topK", 1);
   const truncation = o.truncation === undefined ? false : checkBoolean(o.truncation, "options.truncation");
-  const batchSize = o.batchSize === undefined ? undefined : checkInteger(o.batchSize, "options.batchSize", 1);
+  // One input per forward by default (Python's batch_size=1): the logits are [batch, seq, vocab],
+  // 8 × 64 tokens × 30k words would already be 62 MB of a Worker's 128.
+  const batchSize = o.batchSize === undefined ? 1 : checkInteger(o.batchSize, "options.batchSize", 1);
   const tokenizer = model.tokenizer;
   const mask = specialToken(tokenizer, "mask_token");
   if (!mask) throw new TypeError("fill-mask: the tokenizer defines no mask token");

@@ -29,6 +29,7 @@ export interface PromptClassificationOptions {
   /** Labels per input; default null (all, sorted). */
   topK?: number | null;
   truncation?: boolean;
+  /** Inputs per forward call; default 1 (the vocabulary-wide logits are large). */
   batchSize?: number;
   onWarning?: Warn;
 }
@@ -56,7 +57,9 @@ export async function promptClassification(
     throw new RangeError('options.template must contain "[MASK]" exactly once');
   const topK = o.topK === undefined || o.topK === null ? null : checkInteger(o.topK, "options.topK", 1);
   const truncation = o.truncation === undefined ? false : checkBoolean(o.truncation, "options.truncation");
-  const batchSize = o.batchSize === undefined ? undefined : checkInteger(o.batchSize, "options.batchSize", 1);
+  // One input per forward by default (Python's batch_size=1): the logits are [batch, seq, vocab],
+  // 8 × 64 tokens × 30k words would already be 62 MB of a Worker's 128.
+  const batchSize = o.batchSize === undefined ? 1 : checkInteger(o.batchSize, "options.batchSize", 1);
   const mask = specialToken(model.tokenizer, "mask_token");
   if (!mask) throw new TypeError("prompt-classification: the tokenizer defines no mask token");
 
