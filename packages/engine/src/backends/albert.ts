@@ -62,7 +62,7 @@ export function buildAlbert(
     reader: r,
     parts: {
       embeddings: {
-        word: r.tensor("embeddings.word_embeddings.weight", [vocabSize, e]),
+        word: r.table("embeddings.word_embeddings.weight", [vocabSize, e]),
         position: r.tensor("embeddings.position_embeddings.weight", [maxPositions, e]),
         tokenType: typeVocabSize > 0 ? r.tensor("embeddings.token_type_embeddings.weight", [typeVocabSize, e]) : null,
         norm: r.norm("embeddings.LayerNorm", e),

@@ -118,7 +118,7 @@ export class BertEncoder {
     }
     this.parts = {
       embeddings: {
-        word: r.tensor("embeddings.word_embeddings.weight", [vocabSize, e]),
+        word: r.table("embeddings.word_embeddings.weight", [vocabSize, e]),
         position: r.tensor("embeddings.position_embeddings.weight", [maxPositions, e]),
         tokenType: typeVocabSize > 0 ? r.tensor("embeddings.token_type_embeddings.weight", [typeVocabSize, e]) : null,
         norm: r.norm("embeddings.LayerNorm", e),

@@ -39,7 +39,7 @@ export function buildDistilBert(
     reader: r,
     parts: {
       embeddings: {
-        word: r.tensor("embeddings.word_embeddings.weight", [vocabSize, h]),
+        word: r.table("embeddings.word_embeddings.weight", [vocabSize, h]),
         position: r.tensor("embeddings.position_embeddings.weight", [maxPositions, h]),
         tokenType: null,
         norm: r.norm("embeddings.LayerNorm", h),

@@ -6,7 +6,7 @@
  */
 import type { Activation, Kernels, Mask } from "@edgeformers/kernels";
 import { ModelFolderError } from "../errors.js";
-import type { LinearLayer, Norm } from "./weights.js";
+import type { EmbeddingTable, LinearLayer, Norm } from "./weights.js";
 
 /** config.json hidden_act → the fused activation of the kernels' GEMM. */
 export const ACTIVATIONS: Record<string, Activation> = {
@@ -65,8 +65,8 @@ export function paddingAwarePositions(paddingIdx: number): PositionIds {
 }
 
 export interface EncoderEmbeddings {
-  /** [vocab, embeddingSize] */
-  word: Float32Array;
+  /** [vocab, embeddingSize], f32 or int8 with per-row scales. */
+  word: EmbeddingTable;
   /** [maxPositions, embeddingSize] */
   position: Float32Array;
   /** [typeVocab, embeddingSize], or null (DistilBERT). */
@@ -150,12 +150,21 @@ export function runEncoder(
   const { word, position, tokenType, norm, project, embeddingSize: e } = parts.embeddings;
   const rows = batch * seq;
   const summed = new Float32Array(rows * e);
+  const quantized = word instanceof Float32Array ? null : word;
   for (let r = 0; r < rows; r++) {
     const o = r * e;
     const w = inputIds[r] * e;
     const p = positions[r] * e;
     const t = (tokenTypeIds ? tokenTypeIds[r] : 0) * e;
-    for (let j = 0; j < e; j++) summed[o + j] = word[w + j] + position[p + j] + (tokenType ? tokenType[t + j] : 0);
+    if (quantized) {
+      const scale = quantized.scales[inputIds[r]];
+      const values = quantized.values;
+      for (let j = 0; j < e; j++) summed[o + j] = values[w + j] * scale + position[p + j];
+    } else {
+      const table = word as Float32Array;
+      for (let j = 0; j < e; j++) summed[o + j] = table[w + j] + position[p + j];
+    }
+    if (tokenType) for (let j = 0; j < e; j++) summed[o + j] += tokenType[t + j];
   }
   const { hiddenSize: h, numHeads, layerNormEps: eps } = shape;
   let x = kernels.layerNorm(summed, norm.gamma, norm.beta, { rows, eps });
