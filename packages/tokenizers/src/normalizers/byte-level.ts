@@ -1,4 +1,7 @@
-import { BYTE_TO_CHAR } from "../byte-level-alphabet.js";
+import { BYTE_TO_CHAR, BYTE_TO_STRING } from "../byte-level-alphabet.js";
+
+/** Byte-level form of ASCII pieces (words repeat a lot). */
+const ASCII_CACHE = new Map<string, string>();
 import type { Normalizer } from "../components.js";
 import type { NormalizedString } from "../normalized-string.js";
 
@@ -17,8 +20,13 @@ export function byteLevelTransform(input: NormalizedString): void {
   }
   if (ascii) {
     // One byte per char: same unit layout, so only the string changes.
-    let out = "";
-    for (let i = 0; i < s.length; i++) out += String.fromCharCode(BYTE_TO_CHAR[s.charCodeAt(i)]);
+    let out = ASCII_CACHE.get(s);
+    if (out === undefined) {
+      out = "";
+      for (let i = 0; i < s.length; i++) out += BYTE_TO_STRING[s.charCodeAt(i)];
+      if (ASCII_CACHE.size > 50000) ASCII_CACHE.clear();
+      ASCII_CACHE.set(s, out);
+    }
     input.normalized = out;
     return;
   }

@@ -13,12 +13,13 @@ function isSpaceLike(cp: number): boolean {
 export function trimByteLevelOffsets(e: RawEncoding, addPrefixSpace: boolean): void {
   for (let i = 0; i < e.length; i++) {
     const token = e.tokens[i];
-    const chars = Array.from(token);
+    const n = token.length;
+    // Leading/trailing space-like chars (all in the BMP, so one unit each).
     let leading = 0;
-    while (leading < chars.length && isSpaceLike(chars[leading].codePointAt(0)!)) leading++;
+    while (leading < n && isSpaceLike(token.charCodeAt(leading))) leading++;
+    if (leading === 0 && (n === 0 || !isSpaceLike(token.charCodeAt(n - 1)))) continue;
     let trailing = 0;
-    while (trailing < chars.length && isSpaceLike(chars[chars.length - 1 - trailing].codePointAt(0)!)) trailing++;
-    if (leading === 0 && trailing === 0) continue;
+    while (trailing < n && isSpaceLike(token.charCodeAt(n - 1 - trailing))) trailing++;
     if (leading > 0) {
       const isFirst = i === 0 || e.starts[i] === 0;
       if (isFirst && addPrefixSpace && leading === 1) leading = 0;

@@ -3,22 +3,112 @@ import type { NormalizedString } from "../normalized-string.js";
 import { byteLevelTransform } from "../normalizers/byte-level.js";
 import { ONIG_LETTER_SET, ONIG_NUMBER_SET, ONIG_SPACE_SET } from "../unicode.js";
 
+const OTHER = 0;
+const LETTER = 1;
+const NUMBER = 2;
+const SPACE = 3;
+
+/** Class of each BMP char for the GPT-2 split (Oniguruma's sets, copied from Rust). */
+let bmpClass: Uint8Array | null = null;
+
+function classOf(cp: number): number {
+  if (cp < 0x10000) {
+    if (bmpClass === null) {
+      bmpClass = new Uint8Array(0x10000);
+      const fill = (ranges: Int32Array, value: number) => {
+        for (let i = 0; i < ranges.length; i += 2) {
+          for (let c = ranges[i]; c <= ranges[i + 1] && c < 0x10000; c++) bmpClass![c] = value;
+        }
+      };
+      fill(ONIG_LETTER_SET.all, LETTER);
+      fill(ONIG_NUMBER_SET.all, NUMBER);
+      fill(ONIG_SPACE_SET.all, SPACE);
+    }
+    return bmpClass[cp];
+  }
+  if (ONIG_LETTER_SET.has(cp)) return LETTER;
+  if (ONIG_NUMBER_SET.has(cp)) return NUMBER;
+  return ONIG_SPACE_SET.has(cp) ? SPACE : OTHER;
+}
+
 /**
  * GPT-2's split regex `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`
- * with Oniguruma's own letter/number/space sets (copied from Rust: the JS engine's Unicode
- * version differs, and JS `\s` is not Oniguruma's `\s`). Built on first use.
+ * as a hand-written scanner (the regex with Oniguruma's class tables is slow in V8).
+ * Pushes [start, end) of each match; the matches cover the whole string.
  */
-let gpt2Split: RegExp | null = null;
-function gpt2Regex(): RegExp {
-  if (gpt2Split) return gpt2Split;
-  const L = ONIG_LETTER_SET.classBody();
-  const N = ONIG_NUMBER_SET.classBody();
-  const S = ONIG_SPACE_SET.classBody();
-  gpt2Split = new RegExp(
-    `'s|'t|'re|'ve|'m|'ll|'d| ?[${L}]+| ?[${N}]+| ?[^${S}${L}${N}]+|[${S}]+(?![^${S}])|[${S}]+`,
-    "gu",
-  );
-  return gpt2Split;
+export function gpt2Split(s: string, out: number[]): void {
+  const n = s.length;
+  let i = 0;
+  const cpAt = (k: number) => s.codePointAt(k)!;
+  const width = (cp: number) => (cp >= 0x10000 ? 2 : 1);
+  /** End of the run of chars of class `cls` starting at k. */
+  const runOf = (k: number, cls: number): number => {
+    while (k < n) {
+      const cp = cpAt(k);
+      if (classOf(cp) !== cls) break;
+      k += width(cp);
+    }
+    return k;
+  };
+  /** End of the run of chars that are none of space, letter, number. */
+  const otherRun = (k: number): number => {
+    while (k < n) {
+      const cp = cpAt(k);
+      if (classOf(cp) !== OTHER) break;
+      k += width(cp);
+    }
+    return k;
+  };
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    // 's 't 're 've 'm 'll 'd
+    if (c === 0x27 && i + 1 < n) {
+      const d = s.charCodeAt(i + 1);
+      if (d === 0x73 || d === 0x74 || d === 0x6d || d === 0x64) {
+        out.push(i, i + 2);
+        i += 2;
+        continue;
+      }
+      const e = i + 2 < n ? s.charCodeAt(i + 2) : -1;
+      if ((d === 0x72 && e === 0x65) || (d === 0x76 && e === 0x65) || (d === 0x6c && e === 0x6c)) {
+        out.push(i, i + 3);
+        i += 3;
+        continue;
+      }
+    }
+    // An optional ' ' before a letter, number or "other" run.
+    let start = i;
+    let k = i;
+    if (c === 0x20 && i + 1 < n) {
+      const nextClass = classOf(cpAt(i + 1));
+      if (nextClass !== SPACE) k = i + 1;
+    }
+    const cp = cpAt(k);
+    const cls = classOf(cp);
+    if (cls === LETTER || cls === NUMBER) {
+      const end = runOf(k, cls);
+      out.push(start, end);
+      i = end;
+      continue;
+    }
+    if (cls === OTHER) {
+      const end = otherRun(k);
+      out.push(start, end);
+      i = end;
+      continue;
+    }
+    // Whitespace: \s+(?!\S) keeps the last space for the next token, unless at the end.
+    start = i;
+    const end = runOf(i, SPACE);
+    if (end === n || end - i === 1) {
+      out.push(start, end);
+      i = end;
+    } else {
+      // Leave the run's last char (one unit: every space char is in the BMP).
+      out.push(start, end - 1);
+      i = end - 1;
+    }
+  }
 }
 
 export class ByteLevelPreTokenizer implements PreTokenizer {
@@ -36,20 +126,9 @@ export class ByteLevelPreTokenizer implements PreTokenizer {
       }
       return;
     }
-    const s = piece.normalized;
-    const re = gpt2Regex();
-    re.lastIndex = 0;
-    let prev = 0;
-    for (;;) {
-      const m = re.exec(s);
-      if (m === null) break;
-      const start = m.index;
-      const end = start + m[0].length;
-      if (prev !== start) this.emit(piece.slice(prev, start), out);
-      this.emit(piece.slice(start, end), out);
-      prev = end;
-    }
-    if (prev < s.length) this.emit(piece.slice(prev, s.length), out);
+    const bounds: number[] = [];
+    gpt2Split(piece.normalized, bounds);
+    for (let k = 0; k < bounds.length; k += 2) this.emit(piece.slice(bounds[k], bounds[k + 1]), out);
   }
 
   private emit(part: NormalizedString, out: NormalizedString[]): void {
