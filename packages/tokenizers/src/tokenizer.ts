@@ -351,13 +351,15 @@ export class Tokenizer {
           enc.starts.push(s);
           enc.ends.push(e);
           enc.words.push(word);
-          enc.typeIds.push(typeId);
-          enc.specialTokensMask.push(0);
-          enc.attentionMask.push(1);
-          enc.sources.push(typeId);
         }
       }
     }
+    // Constant columns are filled once rather than pushed token by token.
+    const total = enc.ids.length;
+    enc.typeIds = new Array<number>(total).fill(typeId);
+    enc.specialTokensMask = new Array<number>(total).fill(0);
+    enc.attentionMask = new Array<number>(total).fill(1);
+    enc.sources = new Array<number>(total).fill(typeId);
     return enc;
   }
 }

@@ -123,7 +123,29 @@ export class BertNormalizer implements Normalizer {
         else push(c, a, b);
       }
     };
+    const lower = this.lowercase;
+    const clean = this.cleanText;
     for (let i = 0; i < n; ) {
+      const unit = s.charCodeAt(i);
+      if (unit < 0x80) {
+        // ASCII inline: controls removed, whitespace to ' ', lowercasing.
+        const a = input.startOf(i);
+        const b = input.endOf(i);
+        i++;
+        let c = unit;
+        if (clean) {
+          if (c === 0x09 || c === 0x0a || c === 0x0d) c = 0x20;
+          else if (c < 0x20 || c === 0x7f) continue;
+        }
+        if (lower && c >= 0x41 && c <= 0x5a) c += 32;
+        if (k === cap) push(c, a, b);
+        else {
+          units[k] = c;
+          starts[k] = a;
+          ends[k++] = b;
+        }
+        continue;
+      }
       let cp = s.codePointAt(i)!;
       const len = cp >= 0x10000 ? 2 : 1;
       const a = input.startOf(i);
