@@ -4,22 +4,28 @@
  * e.g. `inputIds[1] has length 7 but attentionMask[1] has 6`.
  */
 
+/** A row of integers: a plain array (what the tokenizer's Encoding gives) or a typed array. */
+export type IntRow = readonly number[] | ArrayLike<number>;
+
 export interface ForwardInputs {
   /** [batch][seq] token ids; rows may differ in length (shorter rows are padded). */
-  inputIds: number[][];
+  inputIds: readonly IntRow[];
   /** [batch][seq] 1 = token, 0 = padding; defaults to 1 for every given id. */
-  attentionMask?: number[][];
+  attentionMask?: readonly IntRow[];
   /** [batch][seq] segment ids (sentence pairs); defaults to 0. */
-  tokenTypeIds?: number[][];
+  tokenTypeIds?: readonly IntRow[];
 }
 
 /** One checked row: its ids, mask and token types as given. */
 export interface CheckedRow {
   index: number;
-  ids: number[];
-  mask: number[] | null;
-  types: number[] | null;
+  ids: ArrayLike<number>;
+  mask: ArrayLike<number> | null;
+  types: ArrayLike<number> | null;
 }
+
+const isRow = (value: unknown): value is ArrayLike<number> =>
+  Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
 
 export interface InputLimits {
   vocabSize: number;
@@ -36,18 +42,18 @@ export function checkForwardInputs(inputs: ForwardInputs, limits: InputLimits): 
   const { inputIds, attentionMask, tokenTypeIds } = inputs;
   if (!Array.isArray(inputIds)) throw new TypeError("inputIds must be an array of token-id arrays (number[][])");
   if (inputIds.length === 0) throw new RangeError("inputIds must hold at least one sequence");
-  const other = (name: string, value: unknown): number[][] | null => {
+  const other = (name: string, value: unknown): readonly IntRow[] | null => {
     if (value === undefined || value === null) return null;
     if (!Array.isArray(value)) throw new TypeError(`${name} must be an array of arrays (number[][])`);
     if (value.length !== inputIds.length) {
       throw new RangeError(`inputIds has ${inputIds.length} sequences but ${name} has ${value.length}`);
     }
-    return value as number[][];
+    return value as readonly IntRow[];
   };
   const masks = other("attentionMask", attentionMask);
   const types = other("tokenTypeIds", tokenTypeIds);
   return inputIds.map((ids, b) => {
-    if (!Array.isArray(ids)) throw new TypeError(`inputIds[${b}] must be an array of token ids`);
+    if (!isRow(ids)) throw new TypeError(`inputIds[${b}] must be an array of token ids`);
     if (ids.length === 0) throw new RangeError(`inputIds[${b}] is empty`);
     if (ids.length > limits.maxLength) {
       throw new RangeError(
@@ -63,10 +69,10 @@ export function checkForwardInputs(inputs: ForwardInputs, limits: InputLimits): 
         throw new RangeError(`inputIds[${b}][${s}] = ${id} is outside the vocabulary [0, ${limits.vocabSize})`);
       }
     }
-    const row = (name: string, rows: number[][] | null, valid: (v: number) => boolean, range: string) => {
+    const row = (name: string, rows: readonly IntRow[] | null, valid: (v: number) => boolean, range: string) => {
       if (rows === null) return null;
       const r = rows[b];
-      if (!Array.isArray(r)) throw new TypeError(`${name}[${b}] must be an array of integers`);
+      if (!isRow(r)) throw new TypeError(`${name}[${b}] must be an array of integers`);
       if (r.length !== ids.length) {
         throw new RangeError(`inputIds[${b}] has length ${ids.length} but ${name}[${b}] has ${r.length}`);
       }

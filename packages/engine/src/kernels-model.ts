@@ -132,7 +132,7 @@ export class KernelsModel implements Model {
         if (r.types) types[o + s] = r.types[s];
       }
       if (r.types) typed = true;
-      if (r.ids.length < seq || (r.mask && r.mask.includes(0))) masked = true;
+      if (r.ids.length < seq || (r.mask && Array.prototype.includes.call(r.mask, 0))) masked = true;
     });
     this.batches++;
     const hidden = runEncoder(this.kernels, this.parts, c, {

@@ -35,7 +35,7 @@ export class StaticModel implements Model {
     const dim = this.model.dim;
     const data = new Float32Array(rows.length * dim);
     for (const r of rows) {
-      const ids = r.mask ? r.ids.filter((_, s) => r.mask?.[s] === 1) : r.ids;
+      const ids = Array.from(r.ids).filter((_, s) => r.mask === null || r.mask[s] === 1);
       data.set(this.model.poolIds(ids), r.index * dim);
     }
     this.forwardCalls++;

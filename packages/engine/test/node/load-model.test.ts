@@ -159,6 +159,13 @@ describe("forward input checks", () => {
     expect((err as Error).message).toMatch(message);
   });
 
+  it("accepts typed-array rows (Int32Array ids, Uint8Array mask) like plain arrays", async () => {
+    const plain = await model.forward({ inputIds: [[2, 9, 3]], attentionMask: [[1, 1, 1]] });
+    const typed = await model.forward({ inputIds: [Int32Array.from([2, 9, 3])], attentionMask: [Uint8Array.from([1, 1, 1])] });
+    expect(Array.from(typed.last_hidden_state.data)).toEqual(Array.from(plain.last_hidden_state.data));
+    await expect(model.forward({ inputIds: [new DataView(new ArrayBuffer(4))] as never })).rejects.toThrow(TypeError);
+  });
+
   it("RoBERTa accepts max_position_embeddings − padding_idx − 1 tokens", async () => {
     const roberta = await loadModel(new BundleSource(generateTinyEncoder({ seed: 104, modelType: "roberta" }).files));
     await expect(roberta.forward({ inputIds: [Array(22).fill(5)] })).resolves.toBeDefined();
