@@ -27,11 +27,21 @@ function workerFromConfig(app, configFile, bundleDir, overrides) {
   return {
     ...workerOptions,
     name,
-    modules: true,
-    scriptPath,
-    modulesRoot: bundle,
+    ...bundleModules(bundle, scriptPath),
     bindings: { ...workerOptions.bindings, ...overrides?.[app] },
   };
+}
+
+/**
+ * The modules of a dry-run bundle, listed explicitly (entry first), as wrangler uploads them:
+ * the entry, and the .wasm files it imports as compiled modules. Listing them spares Miniflare
+ * from walking the entry's imports, which stops at a dynamic import() it cannot resolve.
+ */
+export function bundleModules(bundle, entry) {
+  const wasm = readdirSync(bundle)
+    .filter((file) => file.endsWith(".wasm"))
+    .map((file) => ({ type: "CompiledWasm", path: join(bundle, file) }));
+  return { modules: [{ type: "ESModule", path: entry }, ...wasm], modulesRoot: bundle };
 }
 
 /**

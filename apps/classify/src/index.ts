@@ -1,13 +1,17 @@
-import { createServiceApp, type ServerBindings } from "@edgeformers/server";
+import { createServiceApp, type LimitBindings, type ServerBindings } from "@edgeformers/server";
 import packageJson from "../package.json";
+import type { ModelBindings } from "./models.js";
+import { registerRoutes } from "./routes.js";
 
 /** Bindings of the classify worker (see wrangler.jsonc). */
-export interface ClassifyBindings extends ServerBindings {
-  /** R2 bucket holding model folders (tokenizer.json, config.json, weights). */
-  MODELS?: R2Bucket;
-}
+export interface ClassifyBindings extends ServerBindings, LimitBindings, ModelBindings {}
 
-/** The classify worker. Its task routes arrive with their issue; today it serves /health and /info. */
+/**
+ * The classify worker: the Transformers pipelines over HTTP — text classification, zero-shot,
+ * NER, fill-mask and question answering — in Python's shapes, TEI's `/predict`, and the Hugging
+ * Face Inference task shape at `/models/{model}`.
+ */
 export const app = createServiceApp<ClassifyBindings>({ name: "classify", version: packageJson.version });
+registerRoutes(app);
 
 export default app;

@@ -81,7 +81,7 @@ for (const { mode, fetch, fetchWithKeys } of modes) {
         ["/v1/tokenize", "tokenize", { text: "hello" }, "model-not-found"],
         ["/tokenize", "tokenize", { inputs: "hello" }, "model-not-found"],
         ["/v1/embeddings", "embed", { input: "hello" }, "model-not-found"],
-        ["/v1/classify", "classify", {}, "not-found"],
+        ["/v1/classify", "classify", { inputs: "hello" }, "model-not-found"],
       ] as const;
       for (const [path, service, body, slug] of cases) {
         const res = await fetch(path, {

@@ -1,0 +1,49 @@
+import { HttpSource, loadModel, type Model, type ModelSource, R2Source } from "@edgeformers/engine";
+import { type Metrics, ProblemError, type ResolvedModel, SingleFlight } from "@edgeformers/server";
+
+export interface ModelBindings {
+  MODELS?: R2Bucket;
+}
+
+function sourceFor(model: ResolvedModel, env: ModelBindings): ModelSource {
+  const { source } = model.entry;
+  if (source.startsWith("r2:")) {
+    if (!env.MODELS) {
+      throw new ProblemError({
+        status: 503,
+        slug: "model-unavailable",
+        detail: "The MODELS R2 binding is not configured.",
+      });
+    }
+    return new R2Source(env.MODELS, { prefix: source.slice(3), name: "MODELS" });
+  }
+  return new HttpSource(source);
+}
+
+const loaded = new SingleFlight<Model>();
+
+/** The engine model behind a catalogue entry, loaded once per isolate (kernels backend by default). */
+export function getModel(model: ResolvedModel, env: ModelBindings, metrics: Metrics): Promise<Model> {
+  const { entry } = model;
+  return loaded.get(
+    `${model.name}\u0000${entry.source}\u0000${entry.backend ?? ""}\u0000${entry.dtype ?? ""}`,
+    async () => {
+      const started = Date.now();
+      try {
+        const result = await loadModel(sourceFor(model, env), {
+          ...(entry.backend ? { backend: entry.backend } : {}),
+          ...(entry.dtype ? { dtype: entry.dtype } : {}),
+        });
+        metrics.recordModelLoad(model.name, (Date.now() - started) / 1000);
+        return result;
+      } catch (error) {
+        if (error instanceof ProblemError) throw error;
+        throw new ProblemError({
+          status: 503,
+          slug: "model-unavailable",
+          detail: `Model "${model.name}" could not be loaded: ${(error as Error).message}`,
+        });
+      }
+    },
+  );
+}
