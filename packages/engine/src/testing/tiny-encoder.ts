@@ -34,6 +34,9 @@ export interface TinyEncoderOptions {
   untiedDecoderCopy?: boolean;
   /** Whether a base model has a pooler (default: BERT, RoBERTa, ALBERT yes). */
   pooler?: boolean;
+  /** ALBERT: shared layer groups (default 1) and layers per group (default 1). */
+  numHiddenGroups?: number;
+  innerGroupNum?: number;
 }
 
 export type TinyTensors = Record<string, TensorToWrite & { data: Float32Array }>;
@@ -112,13 +115,17 @@ export function generateTinyEncoder(options: TinyEncoderOptions): TinyEncoder {
       norm(`${q}output_layer_norm`, h);
     }
   } else if (modelType === "albert") {
-    // One shared layer group with one layer, applied num_hidden_layers times (ALBERT's default).
-    const q = `${p}encoder.albert_layer_groups.0.albert_layers.0.`;
-    for (const n of ["query", "key", "value", "dense"]) linear(`${q}attention.${n}`, h, h);
-    norm(`${q}attention.LayerNorm`, h);
-    linear(`${q}ffn`, inter, h);
-    linear(`${q}ffn_output`, h, inter);
-    norm(`${q}full_layer_layer_norm`, h);
+    // Shared layer groups (ALBERT's default: one group with one layer, applied num_hidden_layers times).
+    for (let g = 0; g < (options.numHiddenGroups ?? 1); g++) {
+      for (let j = 0; j < (options.innerGroupNum ?? 1); j++) {
+        const q = `${p}encoder.albert_layer_groups.${g}.albert_layers.${j}.`;
+        for (const n of ["query", "key", "value", "dense"]) linear(`${q}attention.${n}`, h, h);
+        norm(`${q}attention.LayerNorm`, h);
+        linear(`${q}ffn`, inter, h);
+        linear(`${q}ffn_output`, h, inter);
+        norm(`${q}full_layer_layer_norm`, h);
+      }
+    }
   } else {
     for (let l = 0; l < numLayers; l++) {
       const q = `${p}encoder.layer.${l}.`;
@@ -228,7 +235,9 @@ export function generateTinyEncoder(options: TinyEncoderOptions): TinyEncoder {
           hidden_dropout_prob: 0.1,
           attention_probs_dropout_prob: 0.1,
           ...(modelType === "electra" || modelType === "albert" ? { embedding_size: e } : {}),
-          ...(modelType === "albert" ? { num_hidden_groups: 1, inner_group_num: 1 } : {}),
+          ...(modelType === "albert"
+            ? { num_hidden_groups: options.numHiddenGroups ?? 1, inner_group_num: options.innerGroupNum ?? 1 }
+            : {}),
         };
   return {
     config,

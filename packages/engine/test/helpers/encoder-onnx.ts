@@ -23,6 +23,9 @@ export interface EncoderGraphSpec {
   hasTokenTypes: boolean;
   batch: number;
   seq: number;
+  /** ALBERT: shared groups and layers per group (default 1 and 1). */
+  numHiddenGroups?: number;
+  innerGroupNum?: number;
 }
 
 function transpose(data: Float32Array, rows: number, cols: number): Float32Array {
@@ -118,7 +121,16 @@ export function encoderOnnx(spec: EncoderGraphSpec): { model: Uint8Array; output
   const headsShape = i64("heads_shape", [B, S, numHeads, hd]);
   const hiddenShape = i64("hidden_shape", [B, S, h]);
   const scale = scalar(1 / Math.sqrt(hd));
-  const names = (l: number) => {
+  // The layers applied, in order. ALBERT (transformers AlbertTransformer): for each of
+  // num_hidden_layers steps, group ⌊i / (layers / groups)⌋ runs all of its inner layers.
+  const applied: { l: number; g: number; j: number }[] = [];
+  const groups = spec.numHiddenGroups ?? 1;
+  const inner = spec.innerGroupNum ?? 1;
+  for (let i = 0; i < spec.numLayers; i++) {
+    if (modelType !== "albert") applied.push({ l: i, g: 0, j: 0 });
+    else for (let j = 0; j < inner; j++) applied.push({ l: i, g: Math.floor(i / (spec.numLayers / groups)), j });
+  }
+  const names = ({ l, g, j }: { l: number; g: number; j: number }) => {
     if (modelType === "distilbert") {
       const q = `${P}transformer.layer.${l}.`;
       return {
@@ -133,7 +145,7 @@ export function encoderOnnx(spec: EncoderGraphSpec): { model: Uint8Array; output
       };
     }
     if (modelType === "albert") {
-      const q = `${P}encoder.albert_layer_groups.0.albert_layers.0.`;
+      const q = `${P}encoder.albert_layer_groups.${g}.albert_layers.${j}.`;
       return {
         query: `${q}attention.query`,
         key: `${q}attention.key`,
@@ -157,8 +169,8 @@ export function encoderOnnx(spec: EncoderGraphSpec): { model: Uint8Array; output
       norm2: `${q}output.LayerNorm`,
     };
   };
-  for (let l = 0; l < spec.numLayers; l++) {
-    const n = names(l);
+  for (const step of applied) {
+    const n = names(step);
     const split = (y: string, perm: number[]) => op("Transpose", [op("Reshape", [y, headsShape])], { perm });
     const q = split(linear(x, n.query), [0, 2, 1, 3]);
     const k = split(linear(x, n.key), [0, 2, 3, 1]);

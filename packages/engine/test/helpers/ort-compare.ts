@@ -102,6 +102,8 @@ export async function compareWithOrt(
     hiddenAct: config.hiddenAct as "gelu" | "gelu_new",
     padTokenId: config.padTokenId,
     hasTokenTypes,
+    ...(options.numHiddenGroups ? { numHiddenGroups: options.numHiddenGroups } : {}),
+    ...(options.innerGroupNum ? { innerGroupNum: options.innerGroupNum } : {}),
     batch: batch.inputIds.length,
     seq: batch.inputIds[0].length,
   });

@@ -72,6 +72,18 @@ describe("factorised embeddings and position ids", () => {
     expect(errors.last_hidden_state).toBeLessThan(1e-4);
   });
 
+  it("ALBERT with 2 groups of 2 inner layers over 4 layers (group ⌊i / 2⌋, every inner layer each step)", async () => {
+    const { errors, tiny } = await compareWithOrt({
+      seed: 74,
+      modelType: "albert",
+      numLayers: 4,
+      numHiddenGroups: 2,
+      innerGroupNum: 2,
+    });
+    expect(tiny.tensors["encoder.albert_layer_groups.1.albert_layers.1.ffn.weight"]).toBeDefined();
+    expect(errors.last_hidden_state).toBeLessThan(1e-4);
+  });
+
   it("RoBERTa positions start at padding_idx + 1 and padding keeps padding_idx (left padding too)", async () => {
     // Left-padded rows: counting positions from 0 (or ignoring the pad id) would shift every token.
     const inputs = {
