@@ -14,6 +14,11 @@ export interface PreTokenizer {
    * same since no pre-tokenizer looks across pieces.
    */
   split(piece: NormalizedString, out: NormalizedString[]): void;
+  /**
+   * Optional fast path for pre-tokenizers that only cut the text (no rewriting): pushes the
+   * [start, end) unit ranges of the non-empty pieces, sparing a NormalizedString per word.
+   */
+  splitRanges?(text: string, out: number[]): void;
 }
 
 /** Tokens produced by a model for one piece; offsets are UTF-16 unit ranges in the piece. */

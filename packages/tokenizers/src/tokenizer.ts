@@ -305,8 +305,60 @@ export class Tokenizer {
     let bytes: RustByteOffsets | null = null;
     const parts: NormalizedString[] = [];
     let word = 0;
+    const ranges: number[] = [];
+    const pre = this.preTokenizer;
     for (let p = 0; p < pieces.length; p++) {
       const piece = pieces[p];
+      if (piece.addedId < 0 && pre?.splitRanges) {
+        // Fast path: the pre-tokenizer only cuts, so words are ranges of the piece.
+        const ns = piece.ns;
+        const normText = ns.normalized;
+        ranges.length = 0;
+        pre.splitRanges(normText, ranges);
+        for (let r = 0; r < ranges.length; r += 2, word++) {
+          const from = ranges[r];
+          const wordText = normText.slice(from, ranges[r + 1]);
+          out.ids = [];
+          out.tokens = [];
+          out.starts = [];
+          out.ends = [];
+          out.byteOffsets = false;
+          this.model.tokenize(wordText, out);
+          if (out.byteOffsets) {
+            // Rare Rust byte-offset quirk: take the general path for this word.
+            bytes ??= new RustByteOffsets(text);
+            const sub = ns.slice(from, ranges[r + 1]);
+            for (let k = 0; k < out.ids.length; k++) {
+              const [s, e] = bytes.convert(sub, out.starts[k], out.ends[k], toCp);
+              enc.ids.push(out.ids[k]);
+              enc.tokens.push(out.tokens[k]);
+              enc.starts.push(s);
+              enc.ends.push(e);
+              enc.words.push(word);
+            }
+            continue;
+          }
+          for (let k = 0; k < out.ids.length; k++) {
+            const a = out.starts[k];
+            const b = out.ends[k];
+            let s: number;
+            let e: number;
+            if (a < b) {
+              s = ns.startOf(from + a);
+              e = ns.endOf(from + b - 1);
+            } else {
+              s = ns.startOf(from) + a;
+              e = ns.startOf(from) + b;
+            }
+            enc.ids.push(out.ids[k]);
+            enc.tokens.push(out.tokens[k]);
+            enc.starts.push(toCp ? toCp[s] : s);
+            enc.ends.push(toCp ? toCp[e] : e);
+            enc.words.push(word);
+          }
+        }
+        continue;
+      }
       parts.length = 0;
       if (piece.addedId >= 0 || !this.preTokenizer) parts.push(piece.ns);
       else this.preTokenizer.split(piece.ns, parts);

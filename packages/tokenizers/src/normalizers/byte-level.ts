@@ -2,6 +2,7 @@ import { BYTE_TO_CHAR, BYTE_TO_STRING } from "../byte-level-alphabet.js";
 
 /** Byte-level form of ASCII pieces (words repeat a lot). */
 const ASCII_CACHE = new Map<string, string>();
+
 import type { Normalizer } from "../components.js";
 import type { NormalizedString } from "../normalized-string.js";
 

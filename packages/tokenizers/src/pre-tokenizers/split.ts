@@ -58,18 +58,23 @@ export class CharDelimiterSplit implements PreTokenizer {
 
 export class WhitespaceSplit implements PreTokenizer {
   split(piece: NormalizedString, out: NormalizedString[]): void {
-    const s = piece.normalized;
+    const ranges: number[] = [];
+    this.splitRanges(piece.normalized, ranges);
+    for (let k = 0; k < ranges.length; k += 2) out.push(piece.slice(ranges[k], ranges[k + 1]));
+  }
+
+  splitRanges(s: string, out: number[]): void {
     let wordStart = -1;
     for (let i = 0; i < s.length; ) {
       const cp = s.codePointAt(i)!;
       const len = cp >= 0x10000 ? 2 : 1;
       if (isWhitespace(cp)) {
-        if (wordStart >= 0) out.push(piece.slice(wordStart, i));
+        if (wordStart >= 0) out.push(wordStart, i);
         wordStart = -1;
       } else if (wordStart < 0) wordStart = i;
       i += len;
     }
-    if (wordStart >= 0) out.push(piece.slice(wordStart, s.length));
+    if (wordStart >= 0) out.push(wordStart, s.length);
   }
 }
 
