@@ -162,11 +162,13 @@ export class BertNormalizer implements Normalizer {
       } else emit(cp, a, b);
     }
     let text = "";
-    for (let j = 0; j < k; j += 8192)
-      text += String.fromCharCode.apply(null, Array.from(units.subarray(j, Math.min(k, j + 8192))));
+    for (let j = 0; j < k; j += 8192) {
+      text += String.fromCharCode.apply(null, units.subarray(j, Math.min(k, j + 8192)) as unknown as number[]);
+    }
     input.normalized = text;
-    input.alignStart = starts.slice(0, k);
-    input.alignEnd = ends.slice(0, k);
+    // The arrays may be longer than the text: NormalizedString only reads the first k.
+    input.alignStart = starts;
+    input.alignEnd = ends;
     input.base = 0;
   }
 
