@@ -27,12 +27,19 @@ export interface ActivationShape {
   embeddingSize: number;
 }
 
-/**
- * Estimated bytes of one sequence of `seq` tokens in flight through the encoder: the JS arrays a
- * layer keeps alive at once (x, q, k, v, context, attention output, the intermediate and the
- * feed-forward output) plus the wasm scratch of the largest call (inputs copied in, output out).
- */
-export function encoderBytesPerSequence(shape: ActivationShape, seq: number): number {
+/** Estimated bytes of a batch in flight, split by where they live. */
+export interface BatchBytes {
+  /** JS arrays a layer keeps alive at once: embeddings sum, x, q, k, v, context, attention out, intermediate. */
+  js: number;
+  /** wasm scratch of the largest kernel call (attention: q, k, v, output; GEMM: input and output). */
+  scratch: number;
+}
+
+export function encoderBatchBytes(shape: ActivationShape, rows: number, seq: number): BatchBytes {
   const { hiddenSize: h, intermediateSize: inter, embeddingSize: e } = shape;
-  return seq * (8 * h + 3 * inter + 2 * e) * 4;
+  const tokens = rows * seq;
+  return {
+    js: tokens * (7 * h + inter + e) * 4,
+    scratch: tokens * Math.max(5 * h, h + inter, e + h) * 4,
+  };
 }

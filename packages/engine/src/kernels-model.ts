@@ -8,7 +8,7 @@ import type { Tokenizer } from "@edgeformers/tokenizers";
 import type { EncoderArchitecture } from "./architecture.js";
 import { type EncoderParts, runEncoder } from "./backends/encoder.js";
 import type { WeightReader } from "./backends/weights.js";
-import { encoderBytesPerSequence, planBatches } from "./batching.js";
+import { encoderBatchBytes, planBatches } from "./batching.js";
 import type { EncoderConfig } from "./encoder-config.js";
 import type { TaskHead, Tensor } from "./heads/common.js";
 import { type CheckedRow, checkForwardInputs, type ForwardInputs } from "./input.js";
@@ -56,9 +56,14 @@ export class KernelsModel implements Model {
     return Math.max(0, s.memoryBytes - s.persistentBytes);
   }
 
-  /** Estimated bytes of a batch of `rows` sequences padded to `seq` tokens. */
+  /**
+   * Estimated bytes beyond the weights while a batch of `rows` sequences of `seq` tokens runs: the
+   * wasm arena (which keeps the size it grew to) or this batch's scratch, whichever is larger, plus
+   * the JS activations and the head's outputs.
+   */
   private batchBytes(rows: number, seq: number): number {
-    return rows * encoderBytesPerSequence(this.encoderConfig, seq) + this.head.bytesFor(rows, seq);
+    const { js, scratch } = encoderBatchBytes(this.encoderConfig, rows, seq);
+    return Math.max(this.arenaBytes(), scratch) + js + this.head.bytesFor(rows, seq);
   }
 
   async forward(inputs: ForwardInputs): Promise<ModelOutputs> {
@@ -74,12 +79,22 @@ export class KernelsModel implements Model {
       const need = this.batchBytes(1, r.ids.length);
       if (need > free) {
         throw new RangeError(
-          `inputIds[${r.index}] (${r.ids.length} tokens) needs about ${need} bytes of activations; with ` +
+          `inputIds[${r.index}] (${r.ids.length} tokens) needs about ${need} bytes (activations and wasm arena); with ` +
             `${this.weightsBytes} bytes of weights that exceeds memoryBudgetBytes ${this.budgetBytes}`,
         );
       }
     }
-    const groups = planBatches(lengths, (seq) => Math.floor(free / this.batchBytes(1, seq)));
+    const groups = planBatches(lengths, (seq) => {
+      // batchBytes grows linearly in rows beyond the arena already allocated: the largest count that fits.
+      let rows = 1;
+      while (this.batchBytes(rows * 2, seq) <= free) rows *= 2;
+      let step = rows >> 1;
+      while (step >= 1) {
+        if (this.batchBytes(rows + step, seq) <= free) rows += step;
+        step >>= 1;
+      }
+      return rows;
+    });
     const maxSeq = Math.max(...lengths);
     const batch = rows.length;
     const result: ModelOutputs = {};
@@ -143,7 +158,8 @@ export class KernelsModel implements Model {
       ...(typed ? { tokenTypeIds: types } : {}),
     });
     const outputs = this.head.run(hidden, batch, seq);
-    const estimate = this.weightsBytes + this.arenaBytes() + this.batchBytes(batch, seq);
+    const { js } = encoderBatchBytes(c, batch, seq);
+    const estimate = this.weightsBytes + this.arenaBytes() + js + this.head.bytesFor(batch, seq);
     this.peakBytes = Math.max(this.peakBytes, estimate);
     return outputs;
   }

@@ -8,7 +8,7 @@
  * int8 embedding tables are dequantised at load.
  */
 import { createKernels, type Kernels } from "@edgeformers/kernels";
-import { INT8_SCALE_SUFFIX } from "./backends/weights.js";
+import { INT8_SCALE_SUFFIX, quantizeRowsInSlices } from "./backends/weights.js";
 import type { TensorStore } from "./safetensors.js";
 import { serializeSafetensors, type TensorToWrite } from "./safetensors-writer.js";
 
@@ -43,7 +43,7 @@ export async function quantize(store: TensorStore, options: QuantizeOptions = {}
     }
     const [rows, cols] = info.shape as [number, number];
     // Rows are output channels of an nn.Linear ([out, in]), i.e. the kernels' transposed layout.
-    const q = kernels.quantizeWeights(store.float32(name), { k: cols, n: rows, transposed: true });
+    const q = quantizeRowsInSlices(kernels, store.float32(name), rows, cols);
     out[name] = { dtype: "I8", shape: info.shape, data: q.values };
     out[name + INT8_SCALE_SUFFIX] = { dtype: "F32", shape: [rows], data: q.scales };
     quantized++;

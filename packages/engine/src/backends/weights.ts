@@ -20,12 +20,56 @@ export interface Norm {
   beta: Float32Array;
 }
 
+/**
+ * Largest weight slice copied through wasm scratch at once. Packing or quantising goes through the
+ * arena, which keeps the size it grew to, so a vocabulary-sized matrix (an MLM decoder, the word
+ * embeddings) is handled in slices of output rows instead of inflating the arena for good.
+ */
+export const PACK_SLICE_BYTES = 4 * 1024 * 1024;
+
+/** Output rows per slice for a matrix with `inFeatures` columns. */
+function sliceRows(inFeatures: number, outFeatures: number, sliceBytes = PACK_SLICE_BYTES): number {
+  return Math.max(1, Math.min(outFeatures, Math.floor(sliceBytes / (inFeatures * 4))));
+}
+
+/** Per-row (per output channel) int8 quantisation with the kernels' routine, slice by slice. */
+export function quantizeRowsInSlices(
+  kernels: Kernels,
+  weight: Float32Array,
+  rows: number,
+  cols: number,
+): { values: Int8Array; scales: Float32Array } {
+  const values = new Int8Array(rows * cols);
+  const scales = new Float32Array(rows);
+  const step = sliceRows(cols, rows);
+  for (let r = 0; r < rows; r += step) {
+    const n = Math.min(step, rows - r);
+    const q = kernels.quantizeWeights(weight.subarray(r * cols, (r + n) * cols), { k: cols, n, transposed: true });
+    values.set(q.values, r * cols);
+    scales.set(q.scales, r);
+  }
+  return { values, scales };
+}
+
+interface Slice {
+  /** First output feature of the slice. */
+  start: number;
+  count: number;
+  f32: PackedMatrix | null;
+  i8: PackedInt8Matrix | null;
+  bias: Float32Array | undefined;
+}
+
 /** A PyTorch nn.Linear (weight [out, in], y = x·Wᵀ + b) resident in wasm memory. */
 export class LinearLayer {
-  private readonly f32: PackedMatrix | null;
-  private readonly i8: PackedInt8Matrix | null;
+  private readonly slices: Slice[] = [];
   /** Bytes this layer keeps (packed weight, scales, bias). */
   readonly bytes: number;
+
+  /** Number of separately packed slices of output rows (1 unless the matrix is vocabulary-sized). */
+  get sliceCount(): number {
+    return this.slices.length;
+  }
 
   constructor(
     private readonly kernels: Kernels,
@@ -34,35 +78,64 @@ export class LinearLayer {
     readonly outFeatures: number,
     readonly inFeatures: number,
     dtype: WeightDtype,
+    sliceBytes = PACK_SLICE_BYTES,
   ) {
-    const shape = { k: inFeatures, n: outFeatures, transposed: true };
-    if (weight instanceof Float32Array && dtype === "f32") {
-      this.f32 = kernels.packMatrix(weight, shape);
-      this.i8 = null;
-      this.bytes = weight.byteLength;
-    } else {
-      // Symmetric per-output-channel scales: each output neuron keeps its own range.
-      const q = weight instanceof Float32Array ? kernels.quantizeWeights(weight, shape) : weight;
-      this.i8 = kernels.packInt8Matrix(q, shape);
-      this.f32 = null;
-      this.bytes = q.values.byteLength + q.scales.byteLength;
+    const k = inFeatures;
+    const step = sliceRows(k, outFeatures, sliceBytes);
+    let bytes = bias ? bias.byteLength : 0;
+    for (let start = 0; start < outFeatures; start += step) {
+      const n = Math.min(step, outFeatures - start);
+      const shape = { k, n, transposed: true };
+      const sliceBias = bias ? bias.subarray(start, start + n) : undefined;
+      if (weight instanceof Float32Array && dtype === "f32") {
+        const w = weight.subarray(start * k, (start + n) * k);
+        this.slices.push({ start, count: n, f32: kernels.packMatrix(w, shape), i8: null, bias: sliceBias });
+        bytes += w.byteLength;
+      } else {
+        // Symmetric per-output-channel scales: each output neuron keeps its own range.
+        const q =
+          weight instanceof Float32Array
+            ? kernels.quantizeWeights(weight.subarray(start * k, (start + n) * k), shape)
+            : { values: weight.values.subarray(start * k, (start + n) * k), scales: weight.scales.subarray(start, start + n) };
+        this.slices.push({ start, count: n, f32: null, i8: kernels.packInt8Matrix(q, shape), bias: sliceBias });
+        bytes += q.values.byteLength + q.scales.byteLength;
+      }
     }
-    this.bytes += bias ? bias.byteLength : 0;
+    this.bytes = bytes;
   }
 
   /** y[rows, out] = act(x[rows, in]·Wᵀ + b) + residual. */
   apply(x: Float32Array, rows: number, activation: Activation = "none", residual?: Float32Array): Float32Array {
+    if (this.slices.length === 1) return this.applySlice(this.slices[0], x, rows, activation, residual);
+    // Sliced (vocabulary-sized) layers: each slice gives a block of output columns.
+    const out = this.outFeatures;
+    const y = new Float32Array(rows * out);
+    for (const slice of this.slices) {
+      const part = this.applySlice(slice, x, rows, activation);
+      for (let r = 0; r < rows; r++) y.set(part.subarray(r * slice.count, (r + 1) * slice.count), r * out + slice.start);
+    }
+    if (residual) for (let i = 0; i < y.length; i++) y[i] += residual[i];
+    return y;
+  }
+
+  private applySlice(
+    slice: Slice,
+    x: Float32Array,
+    rows: number,
+    activation: Activation,
+    residual?: Float32Array,
+  ): Float32Array {
     const k = this.kernels;
-    if (this.f32) {
-      return k.gemm(x, this.f32, {
+    if (slice.f32) {
+      return k.gemm(x, slice.f32, {
         m: rows,
-        ...(this.bias ? { bias: this.bias } : {}),
+        ...(slice.bias ? { bias: slice.bias } : {}),
         activation,
         ...(residual ? { residual } : {}),
       });
     }
     // The int8 GEMM has no fused epilogue beyond the bias: activation and residual follow.
-    let y = k.int8Gemm(x, this.i8 as PackedInt8Matrix, { m: rows, ...(this.bias ? { bias: this.bias } : {}) });
+    let y = k.int8Gemm(x, slice.i8 as PackedInt8Matrix, { m: rows, ...(slice.bias ? { bias: slice.bias } : {}) });
     if (activation !== "none") y = k.gelu(y, activation === "gelu" ? "erf" : "tanh");
     if (residual) for (let i = 0; i < y.length; i++) y[i] += residual[i];
     return y;
@@ -119,7 +192,7 @@ export class WeightReader {
     if (this.store.info(full).dtype === "I8") {
       table = { values: this.store.view(full, "I8").slice(), scales: this.scales(full, rows).slice() };
     } else if (this.dtype === "int8") {
-      table = this.kernels.quantizeWeights(this.store.float32(full), { k: cols, n: rows, transposed: true });
+      table = quantizeRowsInSlices(this.kernels, this.store.float32(full), rows, cols);
     } else {
       return this.tensor(name, shape, root);
     }

@@ -34,6 +34,8 @@ export interface TinyEncoderOptions {
   untiedDecoderCopy?: boolean;
   /** Whether a base model has a pooler (default: BERT, RoBERTa, ALBERT yes). */
   pooler?: boolean;
+  /** Std of the random matrices (default 0.2, see below; 0.02 is BERT's initializer_range). */
+  weightStd?: number;
   /** ALBERT: shared layer groups (default 1) and layers per group (default 1). */
   numHiddenGroups?: number;
   innerGroupNum?: number;
@@ -86,7 +88,8 @@ export function generateTinyEncoder(options: TinyEncoderOptions): TinyEncoder {
   const put = (name: string, shape: number[], data: Float32Array) => {
     tensors[name] = { dtype: "F32", shape, data };
   };
-  const matrix = (name: string, rows: number, cols: number) => put(name, [rows, cols], rng.normals(rows * cols, 0.2));
+  const std = options.weightStd ?? 0.2;
+  const matrix = (name: string, rows: number, cols: number) => put(name, [rows, cols], rng.normals(rows * cols, std));
   const vector = (name: string, n: number, mean = 0, std = 0.1) => put(name, [n], rng.normals(n, std, mean));
   const linear = (name: string, out: number, inp: number) => {
     matrix(`${name}.weight`, out, inp);

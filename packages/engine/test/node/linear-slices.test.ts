@@ -1,0 +1,49 @@
+/**
+ * Vocabulary-sized Linear layers are packed in slices of output rows so packing never inflates the
+ * wasm arena; the sliced layer must give exactly what one packed matrix gives (f32 and int8), and a
+ * hand-computed x·Wᵀ + b.
+ */
+import { loadKernels } from "@edgeformers/kernels/node";
+import { describe, expect, it } from "vitest";
+import { LinearLayer, quantizeRowsInSlices } from "../../src/backends/weights.js";
+import { SeededRandom } from "../../src/testing/random.js";
+
+describe("LinearLayer slices", () => {
+  const kernels = loadKernels();
+  const rng = new SeededRandom(9);
+  const out = 37;
+  const inp = 12;
+  const rows = 5;
+  const w = rng.normals(out * inp, 0.5);
+  const b = rng.normals(out, 0.1);
+  const x = rng.normals(rows * inp, 1);
+
+  it.each(["f32", "int8"] as const)("%s: 5 slices equal one packed matrix, with activation and residual", (dtype) => {
+    const whole = new LinearLayer(kernels, w, b, out, inp, dtype);
+    const sliced = new LinearLayer(kernels, w, b, out, inp, dtype, 8 * inp * 4); // 8 rows per slice
+    expect(whole.sliceCount).toBe(1);
+    expect(sliced.sliceCount).toBe(5);
+    const residual = rng.normals(rows * out, 1);
+    expect(Array.from(sliced.apply(x, rows))).toEqual(Array.from(whole.apply(x, rows)));
+    expect(Array.from(sliced.apply(x, rows, "gelu", residual))).toEqual(
+      Array.from(whole.apply(x, rows, "gelu", residual)),
+    );
+    if (dtype === "f32") {
+      // Hand-derived: y[r][o] = Σ x[r][i]·W[o][i] + b[o].
+      const y = sliced.apply(x, rows);
+      for (let r = 0; r < rows; r++)
+        for (let o = 0; o < out; o++) {
+          let sum = b[o];
+          for (let i = 0; i < inp; i++) sum += x[r * inp + i] * w[o * inp + i];
+          expect(y[r * out + o]).toBeCloseTo(sum, 4);
+        }
+    }
+  });
+
+  it("quantising in row slices gives the kernels' whole-matrix result bit for bit", () => {
+    const whole = kernels.quantizeWeights(w, { k: inp, n: out, transposed: true });
+    const sliced = quantizeRowsInSlices(kernels, w, out, inp);
+    expect(Array.from(sliced.values)).toEqual(Array.from(whole.values));
+    expect(Array.from(sliced.scales)).toEqual(Array.from(whole.scales));
+  });
+});
