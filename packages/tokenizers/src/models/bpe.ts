@@ -19,6 +19,8 @@ export interface BpeOptions {
 interface Word {
   data: Int32Array;
   bytes: boolean;
+  /** Token strings, or null to read them from the vocabulary. */
+  tokens: string[] | null;
 }
 
 const HEX = "0123456789ABCDEF";
@@ -103,12 +105,13 @@ export class BpeModel implements Model {
       if (this.cache.size >= 100000) this.cache.clear();
       this.cache.set(word, w);
     }
-    const byId = this.v.byId;
     const data = w.data;
+    const tokens = w.tokens;
+    const byId = tokens === null ? this.v.byId : null;
     for (let k = 0; k < data.length; k += 3) {
       const id = data[k];
       out.ids.push(id);
-      out.tokens.push(byId[id]!);
+      out.tokens.push(tokens === null ? byId![id]! : tokens[k / 3]);
       out.starts.push(data[k + 1]);
       out.ends.push(data[k + 2]);
     }
@@ -165,6 +168,8 @@ export class BpeModel implements Model {
     // Rust's offsets are cumulative symbol byte lengths: they drift from the text when a
     // char is dropped or when byte fallback encodes the prefixed/suffixed form.
     let drift = false;
+    // Without decorations, byte fallback or unk, every symbol's token is the text it covers.
+    let plain = !this.opts.continuingSubwordPrefix && !this.opts.endOfWordSuffix;
     const { byteFallback, fuseUnk, unkToken } = this.opts;
     for (let i = 0; i < word.length; ) {
       const c = word.charCodeAt(i);
@@ -205,10 +210,12 @@ export class BpeModel implements Model {
               symEnd[n++] = end;
             }
             if (decorated !== piece) drift = true;
+            plain = false;
             handled = true;
           }
         }
         if (!handled) {
+          plain = false;
           if (unkToken === null) drift = true;
           else if (unkStart >= 0 && fuseUnk) {
             unkEnd = end;
@@ -250,7 +257,12 @@ export class BpeModel implements Model {
         result[k++] = symEnd[p];
       }
     }
-    return { data: result, bytes: drift };
+    let tokens: string[] | null = null;
+    if (plain) {
+      tokens = [];
+      for (let p = 0; p !== -1; p = this.symNext[p]) tokens.push(word.slice(symStart[p], symEnd[p]));
+    }
+    return { data: result, bytes: drift, tokens };
   }
 
   private decorated(piece: string, isFirst: boolean, isLast: boolean): string {
