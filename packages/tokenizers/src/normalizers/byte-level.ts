@@ -31,35 +31,55 @@ export function byteLevelTransform(input: NormalizedString): void {
     input.normalized = out;
     return;
   }
-  const chars: number[] = [];
-  const changes: number[] = [];
+  // Each byte's char takes the alignment of the char it comes from (Rust: the first byte
+  // replaces the char, the others are insertions sharing its alignment).
+  let total = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) total += 1;
+    else if (c < 0x800) total += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      total += 4;
+      i++;
+    } else total += 3;
+  }
+  const units = new Uint16Array(total);
+  const starts = new Int32Array(total);
+  const ends = new Int32Array(total);
+  let k = 0;
+  const put = (byte: number, a: number, b: number) => {
+    units[k] = BYTE_TO_CHAR[byte];
+    starts[k] = a;
+    ends[k++] = b;
+  };
   for (let i = 0; i < s.length; ) {
     const cp = s.codePointAt(i)!;
+    const a = input.startOf(i);
+    const b = input.endOf(i);
     i += cp >= 0x10000 ? 2 : 1;
-    if (cp < 0x80) {
-      chars.push(BYTE_TO_CHAR[cp]);
-      changes.push(0);
-    } else if (cp < 0x800) {
-      chars.push(BYTE_TO_CHAR[0xc0 | (cp >> 6)], BYTE_TO_CHAR[0x80 | (cp & 0x3f)]);
-      changes.push(0, 1);
+    if (cp < 0x80) put(cp, a, b);
+    else if (cp < 0x800) {
+      put(0xc0 | (cp >> 6), a, b);
+      put(0x80 | (cp & 0x3f), a, b);
     } else if (cp < 0x10000) {
-      chars.push(
-        BYTE_TO_CHAR[0xe0 | (cp >> 12)],
-        BYTE_TO_CHAR[0x80 | ((cp >> 6) & 0x3f)],
-        BYTE_TO_CHAR[0x80 | (cp & 0x3f)],
-      );
-      changes.push(0, 1, 1);
+      put(0xe0 | (cp >> 12), a, b);
+      put(0x80 | ((cp >> 6) & 0x3f), a, b);
+      put(0x80 | (cp & 0x3f), a, b);
     } else {
-      chars.push(
-        BYTE_TO_CHAR[0xf0 | (cp >> 18)],
-        BYTE_TO_CHAR[0x80 | ((cp >> 12) & 0x3f)],
-        BYTE_TO_CHAR[0x80 | ((cp >> 6) & 0x3f)],
-        BYTE_TO_CHAR[0x80 | (cp & 0x3f)],
-      );
-      changes.push(0, 1, 1, 1);
+      put(0xf0 | (cp >> 18), a, b);
+      put(0x80 | ((cp >> 12) & 0x3f), a, b);
+      put(0x80 | ((cp >> 6) & 0x3f), a, b);
+      put(0x80 | (cp & 0x3f), a, b);
     }
   }
-  input.transform({ chars, changes });
+  let text = "";
+  for (let j = 0; j < total; j += 8192) {
+    text += String.fromCharCode.apply(null, units.subarray(j, Math.min(total, j + 8192)) as unknown as number[]);
+  }
+  input.normalized = text;
+  input.alignStart = starts;
+  input.alignEnd = ends;
+  input.base = 0;
 }
 
 export class ByteLevelNormalizer implements Normalizer {
