@@ -2,22 +2,80 @@ import type { RawEncoding } from "./encoding.js";
 
 export type Offset = [number, number];
 
-/** The result of encoding one input (or one overflowing window of it). */
+/**
+ * The result of encoding one input (or one overflowing window of it). `offsets`,
+ * `sequenceIds` and `overflowing` are materialized on first read from the computed data.
+ */
 export class Encoding {
+  readonly ids: number[];
+  readonly tokens: string[];
+  readonly typeIds: number[];
+  readonly attentionMask: number[];
+  readonly specialTokensMask: number[];
+  readonly wordIds: (number | null)[];
+  private offsetsCache: Offset[] | null = null;
+  private sequenceIdsCache: (number | null)[] | null = null;
+  private overflowingCache: Encoding[] | null = null;
+
   constructor(
-    readonly ids: number[],
-    readonly tokens: string[],
-    readonly typeIds: number[],
-    readonly attentionMask: number[],
-    readonly specialTokensMask: number[],
-    readonly offsets: Offset[],
-    readonly wordIds: (number | null)[],
-    readonly sequenceIds: (number | null)[],
-    readonly overflowing: Encoding[],
-  ) {}
+    private readonly raw: RawEncoding,
+    private readonly maps: (Int32Array | null)[] | null,
+  ) {
+    this.ids = raw.ids;
+    this.tokens = raw.tokens;
+    this.typeIds = raw.typeIds;
+    this.attentionMask = raw.attentionMask;
+    this.specialTokensMask = raw.specialTokensMask;
+    this.wordIds = raw.words;
+  }
+
+  /** [start, end) of each token in its input text (UTF-16 units or code points, see options). */
+  get offsets(): Offset[] {
+    if (this.offsetsCache === null) {
+      const { raw, maps } = this;
+      const offsets: Offset[] = new Array(raw.length);
+      for (let i = 0; i < raw.length; i++) {
+        const src = raw.sources[i];
+        const map = maps && src >= 0 ? maps[src] : null;
+        // Offsets beyond the text only come from Rust's byte-offset quirk; they are kept as is.
+        offsets[i] = map
+          ? [map[raw.starts[i]] ?? raw.starts[i], map[raw.ends[i]] ?? raw.ends[i]]
+          : [raw.starts[i], raw.ends[i]];
+      }
+      this.offsetsCache = offsets;
+    }
+    return this.offsetsCache;
+  }
+
+  /** Which input each token comes from (0 or 1), null for special and padding tokens. */
+  get sequenceIds(): (number | null)[] {
+    this.sequenceIdsCache ??= this.raw.sequenceIds();
+    return this.sequenceIdsCache;
+  }
+
+  /** Windows beyond the truncation length (with stride), each a full Encoding. */
+  get overflowing(): Encoding[] {
+    this.overflowingCache ??= this.raw.overflowing.map((o) => new Encoding(o, this.maps));
+    return this.overflowingCache;
+  }
 
   get length(): number {
     return this.ids.length;
+  }
+
+  /** Plain-object form (JSON.stringify does not see getters). */
+  toJSON(): Record<string, unknown> {
+    return {
+      ids: this.ids,
+      tokens: this.tokens,
+      typeIds: this.typeIds,
+      attentionMask: this.attentionMask,
+      specialTokensMask: this.specialTokensMask,
+      offsets: this.offsets,
+      wordIds: this.wordIds,
+      sequenceIds: this.sequenceIds,
+      overflowing: this.overflowing.map((o) => o.toJSON()),
+    };
   }
 
   /** Index of the token covering char `pos` of sequence `sequenceIndex`, or null. */
@@ -81,24 +139,5 @@ export function codePointToUtf16(text: string): Int32Array | null {
 }
 
 export function toPublic(raw: RawEncoding, maps: (Int32Array | null)[] | null): Encoding {
-  const offsets: Offset[] = new Array(raw.length);
-  for (let i = 0; i < raw.length; i++) {
-    const src = raw.sources[i];
-    const map = maps && src >= 0 ? maps[src] : null;
-    // Offsets beyond the text only come from Rust's byte-offset quirk; they are kept as is.
-    offsets[i] = map
-      ? [map[raw.starts[i]] ?? raw.starts[i], map[raw.ends[i]] ?? raw.ends[i]]
-      : [raw.starts[i], raw.ends[i]];
-  }
-  return new Encoding(
-    raw.ids,
-    raw.tokens,
-    raw.typeIds,
-    raw.attentionMask,
-    raw.specialTokensMask,
-    offsets,
-    raw.words,
-    raw.sequenceIds(),
-    raw.overflowing.map((o) => toPublic(o, maps)),
-  );
+  return new Encoding(raw, maps);
 }
