@@ -99,6 +99,8 @@ export class KernelsModel implements Model {
     const batch = rows.length;
     const result: ModelOutputs = {};
     this.forwardCalls++;
+    // One batch of equal-length rows (the usual caller-padded request) is already in order: no copy.
+    if (groups.length === 1 && lengths.every((l) => l === maxSeq)) return this.runBatch(rows);
     for (const group of groups) {
       const outputs = this.runBatch(group.map((i) => rows[i]));
       const seq = Math.max(...group.map((i) => lengths[i]));
