@@ -14,9 +14,8 @@ const FIXTURE_TOKENIZERS = ["bert-base-uncased", "gpt2", "roberta", "t5-small", 
 
 /**
  * Models pulled into models/ (`edgeformers models pull` puts them at models/<org>/<name>), which
- * `npm start` seeds into R2 under the same path. Every model's tokenizer is served; Model2Vec
- * models are embedded by the embed worker. (Transformer encoders join the embed and classify
- * catalogues when those workers run the engine's encoders.)
+ * `npm start` seeds into R2 under the same path. Every model's tokenizer is served; base
+ * encoders and Model2Vec models are embedded, cross-encoders rerank, other heads classify.
  */
 export function pulledModels(modelsDir = join(ROOT, "models")) {
   const config = { tokenize: {}, embed: {}, classify: {} };
@@ -40,15 +39,45 @@ export function pulledModels(modelsDir = join(ROOT, "models")) {
       }
       if (typeof modelType !== "string") return;
       config.tokenize[name] = { source: `r2:${name}/`, task: "tokenize" };
+      const source = `r2:${name}/`;
       if (modelType === "model2vec") {
-        config.embed[name] = { source: `r2:${name}/`, task: "feature-extraction", backend: "static" };
+        config.embed[name] = { source, task: "feature-extraction", backend: "static" };
+        return;
       }
+      // The head decides the worker: base models embed, a one-logit classifier reranks,
+      // other heads classify.
+      const head = headOf(join(dir, "config.json"));
+      if (head === "base") config.embed[name] = { source, task: "feature-extraction" };
+      else if (head === "rerank") config.embed[name] = { source, task: "rerank" };
+      else if (head) config.classify[name] = { source, task: head };
       return;
     }
     if (depth > 0) for (const entry of entries) if (!entry.startsWith(".")) walk(join(dir, entry), depth - 1);
   };
   walk(modelsDir, 2);
   return config;
+}
+
+const HEAD_TASKS = {
+  ForSequenceClassification: "text-classification",
+  ForTokenClassification: "token-classification",
+  ForQuestionAnswering: "question-answering",
+  ForMaskedLM: "fill-mask",
+};
+
+/** "base", "rerank", a classify task, or null when the class is not one the engine runs. */
+function headOf(configPath) {
+  const config = JSON.parse(readFileSync(configPath, "utf8"));
+  const className = Array.isArray(config.architectures) ? String(config.architectures[0]) : "";
+  if (!className || /Model$/.test(className)) return "base";
+  const head = Object.keys(HEAD_TASKS).find((suffix) => className.endsWith(suffix));
+  if (!head) return null;
+  if (head === "ForSequenceClassification") {
+    const labels = Object.values(config.id2label ?? {}).map((l) => String(l).toLowerCase());
+    if (config.num_labels === 1 || labels.length === 1) return "rerank";
+    if (labels.some((l) => l.startsWith("entail"))) return "zero-shot-classification";
+  }
+  return HEAD_TASKS[head];
 }
 
 /** `{ files: { r2Key: absolutePath }, config: { app: MODEL_CONFIG }, notes: string[] }` */

@@ -13,16 +13,30 @@ function model(path: string, config: unknown): void {
 }
 
 describe("npm start's catalogue of pulled models", () => {
-  it("serves every pulled model's tokenizer and embeds Model2Vec models, under the pulled path", () => {
+  it("serves every tokenizer and routes each model to the worker its head suits, under the pulled path", () => {
     model("sentence-transformers/all-MiniLM-L6-v2", { model_type: "bert", architectures: ["BertModel"] });
     model("minishlab/potion-base-8M", { model_type: "model2vec", normalize: true });
+    model("cross-encoder/ms-marco-MiniLM-L-6-v2", {
+      model_type: "bert",
+      architectures: ["BertForSequenceClassification"],
+      num_labels: 1,
+    });
+    model("distilbert/sst2", {
+      model_type: "distilbert",
+      architectures: ["DistilBertForSequenceClassification"],
+      id2label: { 0: "NEGATIVE", 1: "POSITIVE" },
+    });
+    model("facebook/nli", {
+      model_type: "roberta",
+      architectures: ["RobertaForSequenceClassification"],
+      id2label: { 0: "contradiction", 1: "neutral", 2: "entailment" },
+    });
+    model("dslim/ner", { model_type: "bert", architectures: ["BertForTokenClassification"] });
     model("broken/model", "not an object");
     mkdirSync(join(dir, ".partial", "org", "half"), { recursive: true });
+
     const config = pulledModels(dir);
-    expect(Object.keys(config.tokenize).sort()).toEqual([
-      "minishlab/potion-base-8M",
-      "sentence-transformers/all-MiniLM-L6-v2",
-    ]);
+    expect(Object.keys(config.tokenize)).toHaveLength(6);
     expect(config.tokenize["sentence-transformers/all-MiniLM-L6-v2"]).toEqual({
       source: "r2:sentence-transformers/all-MiniLM-L6-v2/",
       task: "tokenize",
@@ -33,6 +47,16 @@ describe("npm start's catalogue of pulled models", () => {
         task: "feature-extraction",
         backend: "static",
       },
+      "sentence-transformers/all-MiniLM-L6-v2": {
+        source: "r2:sentence-transformers/all-MiniLM-L6-v2/",
+        task: "feature-extraction",
+      },
+      "cross-encoder/ms-marco-MiniLM-L-6-v2": { source: "r2:cross-encoder/ms-marco-MiniLM-L-6-v2/", task: "rerank" },
+    });
+    expect(config.classify).toEqual({
+      "distilbert/sst2": { source: "r2:distilbert/sst2/", task: "text-classification" },
+      "facebook/nli": { source: "r2:facebook/nli/", task: "zero-shot-classification" },
+      "dslim/ner": { source: "r2:dslim/ner/", task: "token-classification" },
     });
   });
 });

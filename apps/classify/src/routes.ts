@@ -1,11 +1,11 @@
 import type { Model } from "@edgeformers/engine";
 import { type PipelineTask, pipeline } from "@edgeformers/pipelines";
 import {
-  type ModelConfig,
   ProblemError,
   parseModelConfig,
   readValidJson,
   resolveModel,
+  resolveModelForTask,
   type ServerEnv,
   type ServiceApp,
 } from "@edgeformers/server";
@@ -34,42 +34,12 @@ const ROUTE_TASKS: Record<string, readonly string[]> = {
   "question-answering": ["question-answering"],
 };
 
-/** The requested model (which must suit the task), or the first configured model that does. */
-function modelForTask(catalogue: ModelConfig, requested: string | undefined, task: string) {
-  const accepted = ROUTE_TASKS[task] ?? [task];
-  if (requested === undefined) {
-    // A model configured for exactly this task wins over one that merely can serve it.
-    const entries = Object.entries(catalogue);
-    const first =
-      entries.find(([, entry]) => entry.task === task) ?? entries.find(([, entry]) => accepted.includes(entry.task));
-    if (!first) {
-      throw new ProblemError({
-        status: 404,
-        slug: "model-not-found",
-        detail: `No ${task} model is configured.`,
-        field: "model",
-      });
-    }
-    return { name: first[0], entry: first[1] };
-  }
-  const resolved = resolveModel(catalogue, requested);
-  if (!accepted.includes(resolved.entry.task)) {
-    throw new ProblemError({
-      status: 422,
-      slug: "wrong-task",
-      detail: `Model "${resolved.name}" is configured for ${resolved.entry.task}, not ${task}.`,
-      field: "model",
-    });
-  }
-  return resolved;
-}
-
 async function modelFor(
   c: AppContext,
   requested: string | undefined,
   task: string,
 ): Promise<{ name: string; model: Model }> {
-  const resolved = modelForTask(parseModelConfig(c.env.MODEL_CONFIG), requested, task);
+  const resolved = resolveModelForTask(parseModelConfig(c.env.MODEL_CONFIG), requested, task, ROUTE_TASKS[task]);
   return { name: resolved.name, model: await getModel(resolved, c.env, c.get("metrics")) };
 }
 

@@ -1,20 +1,44 @@
-import { HttpSource, loadModelFolder, type ModelSource, R2Source, StaticEmbeddingModel } from "@edgeformers/engine";
+import {
+  HttpSource,
+  loadModel,
+  loadModelFolder,
+  type Model,
+  type ModelSource,
+  R2Source,
+  StaticEmbeddingModel,
+} from "@edgeformers/engine";
+import { featureExtraction, rerank } from "@edgeformers/pipelines";
 import { type Metrics, ProblemError, type ResolvedModel, SingleFlight } from "@edgeformers/server";
+import { finishVector } from "./vectors.js";
 
-/**
- * What the embedding routes need from a model, whatever its backend: token ids for a text,
- * and the pooled (not yet normalised) sentence vector of some ids.
- */
+export interface EmbedRequestOptions {
+  truncate: boolean;
+  normalize: boolean;
+  dimensions?: number;
+  promptName?: string;
+}
+
+/** What the embedding routes need from a model, whatever its backend. */
 export interface Embedder {
   readonly dimensions: number;
-  /** Whether the model's own config asks for unit vectors (the default of OpenAI-shaped routes). */
+  /** Whether the model itself produces unit vectors (the default of OpenAI-shaped routes). */
   readonly normalizeByDefault: boolean;
   /** Longest input, in tokens, embedded without truncation. */
   readonly maxTokens: number;
-  /** Token ids of a text; `truncate` cuts to maxTokens the way the model's library does. */
+  /** Token ids of a text as the model would embed it (for usage and the length limit). */
   tokenize(text: string, truncate: boolean): number[];
-  /** The pooled vector of token ids. */
-  embedIds(ids: readonly number[]): Float32Array;
+  /** Sentence vectors of texts (already tokenized by `tokenize` for the checks). */
+  embed(texts: readonly string[], options: EmbedRequestOptions): Promise<Float32Array[]>;
+  /** Sentence vectors of token-id lists (OpenAI's token input); static models only. */
+  embedIds?(ids: readonly number[][], options: EmbedRequestOptions): Float32Array[];
+  /** One vector per token (TEI /embed_all); encoders only. */
+  embedTokens?(texts: readonly string[], truncate: boolean): Promise<number[][][]>;
+  /** Cross-encoder scores of (query, text) pairs (TEI /rerank); sequence classifiers only. */
+  rerank?(
+    query: string,
+    texts: readonly string[],
+    options: { rawScores: boolean; truncate: boolean },
+  ): Promise<{ index: number; score: number }[]>;
 }
 
 export interface EmbedBindings {
@@ -24,6 +48,7 @@ export interface EmbedBindings {
 /** model2vec's default max_length: the reference outputs are computed with it. */
 const MODEL2VEC_MAX_LENGTH = 512;
 
+/** Model2Vec: exact to the Python package, including its truncation. */
 class StaticEmbedder implements Embedder {
   readonly dimensions: number;
   readonly maxTokens = MODEL2VEC_MAX_LENGTH;
@@ -37,9 +62,76 @@ class StaticEmbedder implements Embedder {
     // Truncating uses model2vec's own cut (text cut, then ids), so results match the Python package.
     return this.model.tokenize(text, { maxLength: truncate ? this.maxTokens : null });
   }
-  embedIds(ids: readonly number[]): Float32Array {
-    return this.model.poolIds(ids);
+  async embed(texts: readonly string[], options: EmbedRequestOptions): Promise<Float32Array[]> {
+    if (options.promptName !== undefined) throw noPrompt(options.promptName);
+    return this.embedIds(
+      texts.map((text) => this.tokenize(text, options.truncate)),
+      options,
+    );
   }
+  embedIds(ids: readonly number[][], options: EmbedRequestOptions): Float32Array[] {
+    return ids.map((list) => finishVector(this.model.poolIds(list), options.dimensions, options.normalize));
+  }
+}
+
+/** A transformer encoder through the pipelines: sentence-transformers pooling, prompts, heads. */
+class EncoderEmbedder implements Embedder {
+  readonly dimensions: number;
+  readonly normalizeByDefault: boolean;
+  readonly maxTokens: number;
+  constructor(private readonly model: Model) {
+    this.dimensions = Number(model.config.hidden_size ?? model.config.dim ?? 0);
+    this.normalizeByDefault = model.sentenceTransformers?.normalize === true;
+    const limits = [
+      model.sentenceTransformers?.maxSeqLength,
+      model.tokenizer.modelMaxLength,
+      model.config.max_position_embeddings,
+    ];
+    this.maxTokens = Math.min(...limits.filter((n): n is number => typeof n === "number" && n > 0), 1 << 20);
+  }
+  tokenize(text: string, truncate: boolean): number[] {
+    const ids = this.model.tokenizer.encode(text, null, { truncation: false }).ids;
+    return truncate ? ids.slice(0, this.maxTokens) : ids;
+  }
+  async embed(texts: readonly string[], options: EmbedRequestOptions): Promise<Float32Array[]> {
+    // normalize runs after the Matryoshka cut, as OpenAI and TEI do; the model's own Normalize
+    // module (if any) runs inside the pipeline before it.
+    const vectors = (await featureExtraction(this.model, [...texts], {
+      truncation: options.truncate,
+      ...(options.promptName === undefined ? {} : { promptName: options.promptName }),
+    })) as number[][];
+    return vectors.map((v) => finishVector(Float32Array.from(v), options.dimensions, options.normalize));
+  }
+  async embedTokens(texts: readonly string[], truncate: boolean): Promise<number[][][]> {
+    return (await featureExtraction(this.model, [...texts], { pooling: "none", truncation: truncate })) as number[][][];
+  }
+  async rerank(query: string, texts: readonly string[], options: { rawScores: boolean; truncate: boolean }) {
+    if (this.model.architecture.kind !== "encoder" || this.model.architecture.head !== "ForSequenceClassification") {
+      throw new ProblemError({
+        status: 422,
+        slug: "wrong-task",
+        detail: "Reranking needs a cross-encoder (a sequence-classification model).",
+        field: "model",
+      });
+    }
+    return (await rerank(
+      this.model,
+      { query, texts: [...texts] },
+      { topK: null, rawScores: options.rawScores, truncation: options.truncate },
+    )) as {
+      index: number;
+      score: number;
+    }[];
+  }
+}
+
+function noPrompt(name: string): ProblemError {
+  return new ProblemError({
+    status: 422,
+    slug: "invalid-field",
+    detail: `prompt_name "${name}" is not defined for this model.`,
+    field: "prompt_name",
+  });
 }
 
 function sourceFor(model: ResolvedModel, env: EmbedBindings): ModelSource {
@@ -59,20 +151,24 @@ function sourceFor(model: ResolvedModel, env: EmbedBindings): ModelSource {
 
 async function load(model: ResolvedModel, env: EmbedBindings, metrics: Metrics): Promise<Embedder> {
   const started = Date.now();
-  const backend = model.entry.backend ?? "static";
-  if (backend !== "static") {
-    // The kernels and ORT backends arrive with the engine's forward pass.
-    throw new ProblemError({
-      status: 501,
-      slug: "backend-not-available",
-      detail: `Model "${model.name}" asks for the "${backend}" backend; this build serves "static" (Model2Vec) models only.`,
-      field: "model",
-    });
-  }
+  const { entry } = model;
   try {
-    const folder = await loadModelFolder(sourceFor(model, env));
-    const normalize = folder.config.normalize === true;
-    const embedder = new StaticEmbedder(StaticEmbeddingModel.fromFolder(folder, { normalize: false }), normalize);
+    const source = sourceFor(model, env);
+    let embedder: Embedder;
+    if (entry.backend === "static") {
+      const folder = await loadModelFolder(source);
+      embedder = new StaticEmbedder(
+        StaticEmbeddingModel.fromFolder(folder, { normalize: false }),
+        folder.config.normalize === true,
+      );
+    } else {
+      embedder = new EncoderEmbedder(
+        await loadModel(source, {
+          ...(entry.backend ? { backend: entry.backend } : {}),
+          ...(entry.dtype ? { dtype: entry.dtype } : {}),
+        }),
+      );
+    }
     metrics.recordModelLoad(model.name, (Date.now() - started) / 1000);
     return embedder;
   } catch (error) {
@@ -88,7 +184,8 @@ async function load(model: ResolvedModel, env: EmbedBindings, metrics: Metrics):
 const loaded = new SingleFlight<Embedder>();
 
 export function getEmbedder(model: ResolvedModel, env: EmbedBindings, metrics: Metrics): Promise<Embedder> {
-  return loaded.get(`${model.name}\u0000${model.entry.source}\u0000${model.entry.backend ?? ""}`, () =>
+  const { entry } = model;
+  return loaded.get(`${model.name}\u0000${entry.source}\u0000${entry.backend ?? ""}\u0000${entry.dtype ?? ""}`, () =>
     load(model, env, metrics),
   );
 }

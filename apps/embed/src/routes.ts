@@ -5,23 +5,34 @@ import {
   parseModelConfig,
   readLimits,
   readValidJson,
-  resolveModel,
+  resolveModelForTask,
   type ServerEnv,
   type ServiceApp,
 } from "@edgeformers/server";
 import type { Context } from "hono";
 import { type Embedder, getEmbedder } from "./embedders.js";
 import type { EmbedBindings as Bindings } from "./index.js";
-import { OpenAIEmbeddingsRequest, TeiEmbedRequest, TeiSimilarityRequest, WorkersAiRequest } from "./schemas.js";
-import { cosineSimilarity, finishVector, float32ToBase64 } from "./vectors.js";
+import {
+  OpenAIEmbeddingsRequest,
+  TeiEmbedAllRequest,
+  TeiEmbedRequest,
+  TeiRerankRequest,
+  TeiSimilarityRequest,
+  WorkersAiRequest,
+} from "./schemas.js";
+import { cosineSimilarity, float32ToBase64 } from "./vectors.js";
 
 type AppContext = Context<ServerEnv<Bindings>>;
+
+/** Catalogue tasks the embedding routes accept; /rerank wants a cross-encoder. */
+const EMBEDDING_TASKS = ["feature-extraction", "sentence-similarity", "embeddings", "rerank"];
 
 async function embedderFor(
   c: AppContext,
   requested: string | undefined,
+  task = "feature-extraction",
 ): Promise<{ name: string; embedder: Embedder }> {
-  const model = resolveModel(parseModelConfig(c.env.MODEL_CONFIG), requested);
+  const model = resolveModelForTask(parseModelConfig(c.env.MODEL_CONFIG), requested, task, EMBEDDING_TASKS);
   return { name: model.name, embedder: await getEmbedder(model, c.env, c.get("metrics")) };
 }
 
@@ -56,23 +67,10 @@ function checkDimensions(embedder: Embedder, dimensions: number | undefined): vo
   }
 }
 
-function rejectPromptName(promptName: string | undefined): void {
-  // Static models carry no sentence-transformers prompts; the pipelines add them for encoders.
-  if (promptName !== undefined) {
-    throw new ProblemError({
-      status: 422,
-      slug: "invalid-field",
-      detail: `prompt_name "${promptName}" is not defined for this model.`,
-      field: "prompt_name",
-    });
-  }
-}
-
-function countTokens(c: AppContext, model: string, ids: readonly number[][]): number {
+function countTokens(c: AppContext, model: string, ids: readonly number[][]): void {
   const tokens = ids.reduce((sum, list) => sum + list.length, 0);
   checkTokens(tokens, readLimits(c.env));
   c.get("metrics").addTokens(model, tokens);
-  return tokens;
 }
 
 const leftTruncationUnsupported = (direction: string) => {
@@ -94,11 +92,15 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
     const limits = readLimits(c.env);
     const { name, embedder } = await embedderFor(c, request.model);
     checkDimensions(embedder, request.dimensions);
+    const options = { truncate: false, normalize: embedder.normalizeByDefault, dimensions: request.dimensions };
     let ids: number[][];
+    let vectors: Float32Array[];
     if (typeof input === "string" || typeof input[0] === "string") {
       const texts = typeof input === "string" ? [input] : (input as string[]);
       checkInputs(texts, "input", limits);
       ids = tokenizeAll(embedder, texts, false, "input");
+      countTokens(c, name, ids);
+      vectors = await embedder.embed(texts, options);
     } else {
       // Token-id input, as OpenAI accepts: one list or a list of lists.
       ids = typeof input[0] === "number" ? [input as number[]] : (input as number[][]);
@@ -108,44 +110,100 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
           "input",
           limits,
         );
+      if (!embedder.embedIds) {
+        throw new ProblemError({
+          status: 422,
+          slug: "invalid-field",
+          detail: "Token-id input is accepted for static (Model2Vec) models only; send text.",
+          field: "input",
+        });
+      }
+      countTokens(c, name, ids);
+      vectors = embedder.embedIds(ids, options);
     }
-    const tokens = countTokens(c, name, ids);
-    const data = ids.map((list, index) => {
-      const vector = finishVector(embedder.embedIds(list), request.dimensions, embedder.normalizeByDefault);
-      return {
-        object: "embedding" as const,
-        index,
-        embedding: request.encoding_format === "base64" ? float32ToBase64(vector) : Array.from(vector),
-      };
-    });
+    const tokens = ids.reduce((sum, list) => sum + list.length, 0);
+    const data = vectors.map((vector, index) => ({
+      object: "embedding" as const,
+      index,
+      embedding: request.encoding_format === "base64" ? float32ToBase64(vector) : Array.from(vector),
+    }));
     return c.json({ object: "list", data, model: name, usage: { prompt_tokens: tokens, total_tokens: tokens } });
   });
 
   app.post("/embed", async (c) => {
     const request = await readValidJson(c, TeiEmbedRequest);
-    rejectPromptName(request.prompt_name);
     leftTruncationUnsupported(request.truncation_direction);
     const texts = typeof request.inputs === "string" ? [request.inputs] : request.inputs;
     checkInputs(texts, "inputs", readLimits(c.env));
     const { name, embedder } = await embedderFor(c, request.model);
     checkDimensions(embedder, request.dimensions);
-    const ids = tokenizeAll(embedder, texts, request.truncate, "inputs");
-    countTokens(c, name, ids);
+    countTokens(c, name, tokenizeAll(embedder, texts, request.truncate, "inputs"));
+    const vectors = await embedder.embed(texts, {
+      truncate: request.truncate,
+      normalize: request.normalize,
+      dimensions: request.dimensions,
+      promptName: request.prompt_name,
+    });
+    return c.json(vectors.map((vector) => Array.from(vector)));
+  });
+
+  app.post("/embed_all", async (c) => {
+    const request = await readValidJson(c, TeiEmbedAllRequest);
+    leftTruncationUnsupported(request.truncation_direction);
+    const texts = typeof request.inputs === "string" ? [request.inputs] : request.inputs;
+    checkInputs(texts, "inputs", readLimits(c.env));
+    const { name, embedder } = await embedderFor(c, request.model);
+    if (!embedder.embedTokens) {
+      throw new ProblemError({
+        status: 422,
+        slug: "wrong-task",
+        detail: "Token embeddings need a transformer encoder; static models have none.",
+        field: "model",
+      });
+    }
+    countTokens(c, name, tokenizeAll(embedder, texts, request.truncate, "inputs"));
+    return c.json(await embedder.embedTokens(texts, request.truncate));
+  });
+
+  app.post("/rerank", async (c) => {
+    const request = await readValidJson(c, TeiRerankRequest);
+    leftTruncationUnsupported(request.truncation_direction);
+    checkInputs([request.query, ...request.texts], "texts", readLimits(c.env));
+    const { name, embedder } = await embedderFor(c, request.model, "rerank");
+    if (!embedder.rerank) {
+      throw new ProblemError({
+        status: 422,
+        slug: "wrong-task",
+        detail: "Reranking needs a cross-encoder (a sequence-classification model).",
+        field: "model",
+      });
+    }
+    countTokens(c, name, tokenizeAll(embedder, request.texts, request.truncate, "texts"));
+    const ranked = await embedder.rerank(request.query, request.texts, {
+      rawScores: request.raw_scores,
+      truncate: request.truncate,
+    });
     return c.json(
-      ids.map((list) => Array.from(finishVector(embedder.embedIds(list), request.dimensions, request.normalize))),
+      ranked.map((r) => ({
+        index: r.index,
+        ...(request.return_text ? { text: request.texts[r.index] } : {}),
+        score: r.score,
+      })),
     );
   });
 
   app.post("/similarity", async (c) => {
     const request = await readValidJson(c, TeiSimilarityRequest);
-    rejectPromptName(request.prompt_name);
     leftTruncationUnsupported(request.truncation_direction);
     const texts = [request.inputs.source_sentence, ...request.inputs.sentences];
     checkInputs(texts, "inputs.sentences", readLimits(c.env));
     const { name, embedder } = await embedderFor(c, request.model);
-    const ids = tokenizeAll(embedder, texts, request.truncate, "inputs");
-    countTokens(c, name, ids);
-    const [source, ...others] = ids.map((list) => embedder.embedIds(list));
+    countTokens(c, name, tokenizeAll(embedder, texts, request.truncate, "inputs"));
+    const [source, ...others] = await embedder.embed(texts, {
+      truncate: request.truncate,
+      normalize: false,
+      promptName: request.prompt_name,
+    });
     return c.json(others.map((vector) => cosineSimilarity(source as Float32Array, vector)));
   });
 
@@ -154,12 +212,12 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
     const texts = typeof request.text === "string" ? [request.text] : request.text;
     checkInputs(texts, "text", readLimits(c.env));
     const { name, embedder } = await embedderFor(c, c.req.param("model"));
-    const ids = tokenizeAll(embedder, texts, request.truncate_inputs, "text");
-    countTokens(c, name, ids);
-    const data = ids.map((list) =>
-      Array.from(finishVector(embedder.embedIds(list), undefined, embedder.normalizeByDefault)),
-    );
-    return c.json({ shape: [data.length, embedder.dimensions], data });
+    countTokens(c, name, tokenizeAll(embedder, texts, request.truncate_inputs, "text"));
+    const vectors = await embedder.embed(texts, {
+      truncate: request.truncate_inputs,
+      normalize: embedder.normalizeByDefault,
+    });
+    return c.json({ shape: [vectors.length, embedder.dimensions], data: vectors.map((v) => Array.from(v)) });
   });
 
   const tags = ["embed"];
@@ -180,6 +238,22 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
     summary: "Text Embeddings Inference: embed",
     body: TeiEmbedRequest,
     responses: { 200: { description: "a list of vectors" } },
+  });
+  app.docs.add({
+    method: "post",
+    path: "/embed_all",
+    tags: ["tei", ...tags],
+    summary: "Text Embeddings Inference: one vector per token (transformer encoders)",
+    body: TeiEmbedAllRequest,
+    responses: { 200: { description: "a list of token-vector lists" } },
+  });
+  app.docs.add({
+    method: "post",
+    path: "/rerank",
+    tags: ["tei", ...tags],
+    summary: "Text Embeddings Inference: rerank texts against a query with a cross-encoder",
+    body: TeiRerankRequest,
+    responses: { 200: { description: "[{ index, text?, score }] best first" } },
   });
   app.docs.add({
     method: "post",

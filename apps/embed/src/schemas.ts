@@ -24,6 +24,25 @@ export const TeiEmbedRequest = z.object({
   dimensions: z.number().int().positive().optional(),
 });
 
+/** TEI `POST /embed_all`. */
+export const TeiEmbedAllRequest = z.object({
+  model: z.string().min(1).optional(),
+  inputs: teiInputs,
+  truncate: z.boolean().default(false),
+  truncation_direction: z.enum(["right", "left", "Right", "Left"]).default("right"),
+});
+
+/** TEI `POST /rerank`. */
+export const TeiRerankRequest = z.object({
+  model: z.string().min(1).optional(),
+  query: z.string(),
+  texts: z.array(z.string()).min(1),
+  truncate: z.boolean().default(false),
+  truncation_direction: z.enum(["right", "left", "Right", "Left"]).default("right"),
+  raw_scores: z.boolean().default(false),
+  return_text: z.boolean().default(false),
+});
+
 /** TEI `POST /similarity`. */
 export const TeiSimilarityRequest = z.object({
   model: z.string().min(1).optional(),

@@ -26,6 +26,7 @@ export {
   parseModelConfig,
   type ResolvedModel,
   resolveModel,
+  resolveModelForTask,
 } from "./models.js";
 export { ApiDocs, docsPage, type RouteDoc } from "./openapi.js";
 export {

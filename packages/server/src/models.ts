@@ -75,3 +75,40 @@ export function resolveModel(catalogue: ModelConfig, requested: string | undefin
   }
   return { name, entry };
 }
+
+/**
+ * The model a task route uses: the requested one, which must be configured for one of the
+ * `accepted` tasks (default: just `task`), or else the first configured for `task` exactly,
+ * else the first for any accepted task.
+ */
+export function resolveModelForTask(
+  catalogue: ModelConfig,
+  requested: string | undefined,
+  task: string,
+  accepted: readonly string[] = [task],
+): ResolvedModel {
+  if (requested === undefined) {
+    const entries = Object.entries(catalogue);
+    const first =
+      entries.find(([, entry]) => entry.task === task) ?? entries.find(([, entry]) => accepted.includes(entry.task));
+    if (!first) {
+      throw new ProblemError({
+        status: 404,
+        slug: "model-not-found",
+        detail: `No ${task} model is configured.`,
+        field: "model",
+      });
+    }
+    return { name: first[0], entry: first[1] };
+  }
+  const resolved = resolveModel(catalogue, requested);
+  if (!accepted.includes(resolved.entry.task)) {
+    throw new ProblemError({
+      status: 422,
+      slug: "wrong-task",
+      detail: `Model "${resolved.name}" is configured for ${resolved.entry.task}, not ${task}.`,
+      field: "model",
+    });
+  }
+  return resolved;
+}

@@ -1,0 +1,125 @@
+import { env } from "cloudflare:test";
+import { BundleSource, loadModel } from "@edgeformers/engine";
+import { featureExtraction, rerank } from "@edgeformers/pipelines";
+import { expectProblem } from "@edgeformers/server/testing";
+import { beforeAll, describe, expect, it } from "vitest";
+import { generateTinyEncoder } from "../../../packages/engine/src/testing/tiny-encoder.js";
+import app from "../src/index.js";
+
+/**
+ * Transformer encoders on the kernels backend: a seeded tiny sentence-transformers BERT (mean
+ * pooling + Normalize) and a tiny cross-encoder. The worker must answer what the pipelines
+ * answer in-process for the same files (the pipelines are checked against sentence-transformers'
+ * algorithms in packages/pipelines; the engine against onnxruntime in packages/engine).
+ */
+const bert = generateTinyEncoder({ seed: 3, vocabSize: 40, maxPositions: 64 });
+const st = {
+  ...bert.files,
+  "modules.json": JSON.stringify([
+    { idx: 0, name: "0", path: "", type: "sentence_transformers.models.Transformer" },
+    { idx: 1, name: "1", path: "1_Pooling", type: "sentence_transformers.models.Pooling" },
+    { idx: 2, name: "2", path: "2_Normalize", type: "sentence_transformers.models.Normalize" },
+  ]),
+  "1_Pooling/config.json": JSON.stringify({ word_embedding_dimension: 16, pooling_mode_mean_tokens: true }),
+  "config_sentence_transformers.json": JSON.stringify({ prompts: { query: "w20 " }, default_prompt_name: null }),
+};
+const crossEncoder = generateTinyEncoder({
+  seed: 4,
+  head: "ForSequenceClassification",
+  numLabels: 1,
+  vocabSize: 40,
+  maxPositions: 64,
+}).files;
+
+const MODEL_CONFIG = {
+  st: { source: "r2:enc/st/", task: "feature-extraction", backend: "kernels" },
+  ce: { source: "r2:enc/ce/", task: "rerank", backend: "kernels" },
+};
+
+beforeAll(async () => {
+  for (const [file, content] of Object.entries(st)) await env.MODELS.put(`enc/st/${file}`, content);
+  for (const [file, content] of Object.entries(crossEncoder)) await env.MODELS.put(`enc/ce/${file}`, content);
+});
+
+const post = (path: string, body: unknown) =>
+  app.request(
+    path,
+    { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+    {
+      ...env,
+      MODEL_CONFIG,
+    },
+  );
+
+const stModel = () => loadModel(new BundleSource(st));
+
+function close(actual: number[], expected: number[]): void {
+  expect(actual).toHaveLength(expected.length);
+  expect(Math.max(...actual.map((v, i) => Math.abs(v - (expected[i] as number))))).toBeLessThan(1e-6);
+}
+
+describe("embed worker on transformer encoders", () => {
+  it("POST /v1/embeddings equals sentence-transformers-style pooling in-process, unit length", async () => {
+    const res = await post("/v1/embeddings", { model: "st", input: ["w5 w6 w7", "w8"] });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { data: { embedding: number[] }[]; usage: { prompt_tokens: number } };
+    const expected = (await featureExtraction(await stModel(), ["w5 w6 w7", "w8"])) as number[][];
+    close(body.data[0]?.embedding ?? [], expected[0] as number[]);
+    close(body.data[1]?.embedding ?? [], expected[1] as number[]);
+    expect(Math.hypot(...(body.data[0]?.embedding ?? []))).toBeCloseTo(1, 6);
+    // [CLS] w5 w6 w7 [SEP] + [CLS] w8 [SEP]
+    expect(body.usage.prompt_tokens).toBe(8);
+  });
+
+  it("POST /embed with prompt_name and dimensions", async () => {
+    const res = await post("/embed", { model: "st", inputs: "w5", prompt_name: "query", dimensions: 8 });
+    const [vector] = (await res.json()) as number[][];
+    const [full] = (await featureExtraction(await stModel(), ["w5"], { promptName: "query" })) as number[][];
+    const cut = (full as number[]).slice(0, 8);
+    const norm = Math.hypot(...cut);
+    close(
+      vector ?? [],
+      cut.map((v) => v / norm),
+    );
+    expect(
+      (await expectProblem(await post("/embed", { model: "st", inputs: "w5", prompt_name: "nope" }), 422)).detail,
+    ).toContain("nope");
+  });
+
+  it("POST /embed_all returns one vector per token", async () => {
+    const res = await post("/embed_all", { model: "st", inputs: ["w5 w6"] });
+    const body = (await res.json()) as number[][][];
+    expect(body).toEqual(await featureExtraction(await stModel(), ["w5 w6"], { pooling: "none" }));
+    expect(body[0]).toHaveLength(4);
+    expect(body[0]?.[0]).toHaveLength(16);
+  });
+
+  it("POST /rerank scores (query, text) pairs with the cross-encoder, best first", async () => {
+    const texts = ["w5 w6", "w7", "w8 w9 w10"];
+    const res = await post("/rerank", { model: "ce", query: "w11", texts, return_text: true });
+    const body = (await res.json()) as { index: number; text: string; score: number }[];
+    const expected = (await rerank(
+      await loadModel(new BundleSource(crossEncoder)),
+      { query: "w11", texts },
+      { topK: null },
+    )) as {
+      index: number;
+      score: number;
+    }[];
+    expect(body.map((r) => r.index)).toEqual(expected.map((r) => r.index));
+    close(
+      body.map((r) => r.score),
+      expected.map((r) => r.score),
+    );
+    for (const r of body) expect(r.text).toBe(texts[r.index]);
+    expect((await expectProblem(await post("/rerank", { model: "st", query: "a", texts: ["b"] }), 422)).field).toBe(
+      "model",
+    );
+  });
+
+  it("rejects inputs over the model's length unless truncate is set", async () => {
+    const long = Array(100).fill("w5").join(" ");
+    expect((await expectProblem(await post("/embed", { model: "st", inputs: long }), 413)).field).toBe("inputs.0");
+    expect((await post("/embed", { model: "st", inputs: long, truncate: true })).status).toBe(200);
+  });
+});
