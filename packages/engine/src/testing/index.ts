@@ -1,0 +1,13 @@
+/**
+ * Test-model generators ("@edgeformers/engine/testing"): seeded tiny model folders with real
+ * architectures and exact Hugging Face tensor names, for tests in this and other packages.
+ */
+export { generateTinyBert, type TinyBert, type TinyBertOptions } from "./tiny-bert.js";
+export {
+  generateTinyEncoder,
+  type TinyEncoder,
+  type TinyEncoderOptions,
+  type TinyTensors,
+  tinyTokenizer,
+} from "./tiny-encoder.js";
+export { SeededRandom } from "./random.js";
