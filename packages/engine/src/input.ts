@@ -29,7 +29,10 @@ const isRow = (value: unknown): value is ArrayLike<number> =>
 
 export interface InputLimits {
   vocabSize: number;
-  /** 0 when the model has no token types. */
+  /**
+   * 0 when the model has no token types (DistilBERT): tokenTypeIds are then accepted and ignored,
+   * as transformers' DistilBERT takes none, because tokenizers still emit 0/1 segments for pairs.
+   */
   typeVocabSize: number;
   /** The longest row the model accepts. */
   maxLength: number;
@@ -85,7 +88,7 @@ export function checkForwardInputs(inputs: ForwardInputs, limits: InputLimits): 
       }
       return r;
     };
-    const typeCount = Math.max(limits.typeVocabSize, 1);
+    const typeCount = limits.typeVocabSize === 0 ? Number.MAX_SAFE_INTEGER : limits.typeVocabSize;
     return {
       index: b,
       ids,
@@ -94,7 +97,7 @@ export function checkForwardInputs(inputs: ForwardInputs, limits: InputLimits): 
         "tokenTypeIds",
         types,
         (v) => v >= 0 && v < typeCount,
-        `[0, ${typeCount}) (type_vocab_size ${limits.typeVocabSize})`,
+        `[0, ${limits.typeVocabSize}) (type_vocab_size ${limits.typeVocabSize})`,
       ),
     };
   });

@@ -148,7 +148,7 @@ export class KernelsModel implements Model {
         mask[o + s] = r.mask ? r.mask[s] : 1;
         if (r.types) types[o + s] = r.types[s];
       }
-      if (r.types) typed = true;
+      if (r.types && this.parts.embeddings.tokenType) typed = true;
       if (r.ids.length < seq || (r.mask && Array.prototype.includes.call(r.mask, 0))) masked = true;
     });
     this.batches++;

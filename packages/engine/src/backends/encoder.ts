@@ -116,13 +116,14 @@ export function checkIds(parts: EncoderParts, shape: EncoderShape, input: Encode
       );
     }
   }
-  if (tokenTypeIds) {
-    const types = parts.embeddings.tokenType ? shape.typeVocabSize : 0;
+  // Without a token-type table (DistilBERT) token types are ignored, as in transformers.
+  if (tokenTypeIds && parts.embeddings.tokenType) {
+    const types = shape.typeVocabSize;
     for (let i = 0; i < tokenTypeIds.length; i++) {
       const t = tokenTypeIds[i];
-      if (t !== 0 && !(t >= 0 && t < types)) {
+      if (!(t >= 0 && t < types)) {
         throw new RangeError(
-          `tokenTypeIds[${Math.floor(i / seq)}][${i % seq}] = ${t} is outside [0, ${Math.max(types, 1)}) (type_vocab_size ${types})`,
+          `tokenTypeIds[${Math.floor(i / seq)}][${i % seq}] = ${t} is outside [0, ${types}) (type_vocab_size ${types})`,
         );
       }
     }

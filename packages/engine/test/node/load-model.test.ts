@@ -166,6 +166,16 @@ describe("forward input checks", () => {
     await expect(model.forward({ inputIds: [new DataView(new ArrayBuffer(4))] as never })).rejects.toThrow(TypeError);
   });
 
+  it("DistilBERT (no token types) ignores tokenTypeIds, as transformers does, whatever the segments", async () => {
+    const distil = await loadModel(new BundleSource(generateTinyEncoder({ seed: 107, modelType: "distilbert" }).files));
+    const without = await distil.forward({ inputIds: [[2, 9, 3, 7, 3]] });
+    const withPairs = await distil.forward({ inputIds: [[2, 9, 3, 7, 3]], tokenTypeIds: [[0, 0, 0, 1, 1]] });
+    expect(Array.from(withPairs.last_hidden_state.data)).toEqual(Array.from(without.last_hidden_state.data));
+    await expect(distil.forward({ inputIds: [[2, 9]], tokenTypeIds: [[0]] })).rejects.toThrow(
+      /inputIds\[0\] has length 2 but tokenTypeIds\[0\] has 1/,
+    );
+  });
+
   it("RoBERTa accepts max_position_embeddings − padding_idx − 1 tokens", async () => {
     const roberta = await loadModel(new BundleSource(generateTinyEncoder({ seed: 104, modelType: "roberta" }).files));
     await expect(roberta.forward({ inputIds: [Array(22).fill(5)] })).resolves.toBeDefined();
