@@ -4,18 +4,21 @@
  * size → N post-LN layers (self-attention, feed-forward) on @edgeformers/kernels.
  * Architecture files (bert.ts, distilbert.ts, albert.ts) only map tensor names onto these parts.
  */
-import type { Activation, Kernels, Mask } from "@edgeformers/kernels";
+import type { Kernels, Mask } from "@edgeformers/kernels";
 import { ModelFolderError } from "../errors.js";
-import type { EmbeddingTable, LinearLayer, Norm } from "./weights.js";
+import type { EmbeddingTable, LinearActivation, LinearLayer, Norm } from "./weights.js";
 
-/** config.json hidden_act → the fused activation of the kernels' GEMM. */
-export const ACTIVATIONS: Record<string, Activation> = {
+/** config.json hidden_act → the activation after the feed-forward's first Linear. */
+export const ACTIVATIONS: Record<string, LinearActivation> = {
   gelu: "gelu",
   gelu_new: "gelu_tanh",
   gelu_pytorch_tanh: "gelu_tanh",
+  // transformers' FastGELUActivation is the same tanh approximation as gelu_new.
+  gelu_fast: "gelu_tanh",
+  relu: "relu",
 };
 
-export function activationOf(hiddenAct: string): Activation {
+export function activationOf(hiddenAct: string): LinearActivation {
   const activation = ACTIVATIONS[hiddenAct];
   if (!activation) {
     throw new ModelFolderError(
@@ -82,7 +85,7 @@ export interface EncoderParts {
   embeddings: EncoderEmbeddings;
   /** One entry per applied layer (ALBERT repeats shared layers). */
   layers: EncoderLayer[];
-  activation: Activation;
+  activation: LinearActivation;
 }
 
 export interface EncoderRunInput {

@@ -3,7 +3,13 @@
  * file, the tensor-name prefix of a head checkpoint ("bert.", "roberta.", …), and Linear layers
  * packed once into wasm memory as f32 or per-output-channel int8.
  */
-import type { Activation, Kernels, PackedInt8Matrix, PackedMatrix } from "@edgeformers/kernels";
+import type { Kernels, PackedInt8Matrix, PackedMatrix } from "@edgeformers/kernels";
+
+/**
+ * Activations a Linear can end with: the kernels' fused ones (GELU erf / tanh) and ReLU, which
+ * the kernels do not fuse and is applied in JS after the GEMM.
+ */
+export type LinearActivation = "none" | "gelu" | "gelu_tanh" | "relu";
 import { ModelFolderError } from "../errors.js";
 import type { TensorStore } from "../safetensors.js";
 
@@ -105,7 +111,14 @@ export class LinearLayer {
   }
 
   /** y[rows, out] = act(x[rows, in]·Wᵀ + b) + residual. */
-  apply(x: Float32Array, rows: number, activation: Activation = "none", residual?: Float32Array): Float32Array {
+  apply(x: Float32Array, rows: number, activation: LinearActivation = "none", residual?: Float32Array): Float32Array {
+    if (activation === "relu") {
+      // Not fused: y = relu(x·Wᵀ + b), then the residual.
+      const y = this.apply(x, rows);
+      for (let i = 0; i < y.length; i++) if (!(y[i] > 0)) y[i] = 0;
+      if (residual) for (let i = 0; i < y.length; i++) y[i] += residual[i];
+      return y;
+    }
     if (this.slices.length === 1) return this.applySlice(this.slices[0], x, rows, activation, residual);
     // Sliced (vocabulary-sized) layers: each slice gives a block of output columns.
     const out = this.outFeatures;
@@ -122,7 +135,7 @@ export class LinearLayer {
     slice: Slice,
     x: Float32Array,
     rows: number,
-    activation: Activation,
+    activation: Exclude<LinearActivation, "relu">,
     residual?: Float32Array,
   ): Float32Array {
     const k = this.kernels;

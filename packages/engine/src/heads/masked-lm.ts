@@ -8,8 +8,8 @@
  *   ELECTRA:     generator_predictions.{dense,LayerNorm}, generator_lm_head           (GELU, to embedding_size)
  *   ALBERT:      predictions.{dense,LayerNorm}, predictions.decoder, predictions.bias (to embedding_size)
  */
-import type { Activation } from "@edgeformers/kernels";
 import { activationOf } from "../backends/encoder.js";
+import type { LinearActivation } from "../backends/weights.js";
 import type { EncoderModelType } from "../architecture.js";
 import type { HeadContext, TaskHead } from "./common.js";
 
@@ -22,7 +22,7 @@ interface MlmNames {
   /** Whether the transform maps to embedding_size (ELECTRA, ALBERT) rather than hidden_size. */
   toEmbeddingSize: boolean;
   /** A fixed activation, or null for config.json's hidden_act. */
-  activation: Activation | null;
+  activation: LinearActivation | null;
 }
 
 const NAMES: Record<EncoderModelType, MlmNames> = {

@@ -22,7 +22,7 @@ export interface TinyEncoderOptions {
   maxPositions?: number;
   /** Default 2 (BERT, ELECTRA, ALBERT), 1 (RoBERTa), none for DistilBERT. */
   typeVocabSize?: number;
-  hiddenAct?: "gelu" | "gelu_new";
+  hiddenAct?: "gelu" | "gelu_new" | "relu";
   layerNormEps?: number;
   /** ELECTRA / ALBERT factorised embedding size (default: ELECTRA = hidden, ALBERT = hidden / 2). */
   embeddingSize?: number;

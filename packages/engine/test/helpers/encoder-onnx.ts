@@ -18,7 +18,7 @@ export interface EncoderGraphSpec {
   numHeads: number;
   numLayers: number;
   layerNormEps: number;
-  hiddenAct: "gelu" | "gelu_new";
+  hiddenAct: "gelu" | "gelu_new" | "relu";
   padTokenId: number;
   hasTokenTypes: boolean;
   batch: number;
@@ -84,7 +84,8 @@ export function encoderOnnx(spec: EncoderGraphSpec): { model: Uint8Array; output
     const inner = op("Mul", [op("Add", [y, op("Mul", [cube, scalar(0.044715)])]), scalar(Math.sqrt(2 / Math.PI))]);
     return op("Mul", [op("Mul", [y, scalar(0.5)]), op("Add", [op("Tanh", [inner]), scalar(1)])]);
   };
-  const act = (y: string, kind: "gelu" | "gelu_new") => (kind === "gelu" ? geluErf(y) : geluTanh(y));
+  const act = (y: string, kind: "gelu" | "gelu_new" | "relu") =>
+    kind === "gelu" ? geluErf(y) : kind === "relu" ? op("Relu", [y]) : geluTanh(y);
 
   // --- embeddings -------------------------------------------------------------------------
   let positions: string;
@@ -220,7 +221,7 @@ export function encoderOnnx(spec: EncoderGraphSpec): { model: Uint8Array; output
       break;
     }
     case "ForMaskedLM": {
-      const m: Record<EncoderModelType, [string, string, string, string, "gelu" | "gelu_new" | null]> = {
+      const m: Record<EncoderModelType, [string, string, string, string, "gelu" | "gelu_new" | "relu" | null]> = {
         bert: ["cls.predictions.transform.dense", "cls.predictions.transform.LayerNorm", "cls.predictions.decoder", "cls.predictions.bias", null],
         roberta: ["lm_head.dense", "lm_head.layer_norm", "lm_head.decoder", "lm_head.bias", "gelu"],
         "xlm-roberta": ["lm_head.dense", "lm_head.layer_norm", "lm_head.decoder", "lm_head.bias", "gelu"],

@@ -99,7 +99,7 @@ export async function compareWithOrt(
     numHeads: config.numHeads,
     numLayers: config.numLayers,
     layerNormEps: config.layerNormEps,
-    hiddenAct: config.hiddenAct as "gelu" | "gelu_new",
+    hiddenAct: config.hiddenAct as "gelu" | "gelu_new" | "relu",
     padTokenId: config.padTokenId,
     hasTokenTypes,
     ...(options.numHiddenGroups ? { numHiddenGroups: options.numHiddenGroups } : {}),

@@ -84,6 +84,13 @@ describe("factorised embeddings and position ids", () => {
     expect(errors.last_hidden_state).toBeLessThan(1e-4);
   });
 
+  it("ReLU feed-forward (hidden_act relu) in the encoder and the DistilBERT MLM transform", async () => {
+    for (const modelType of ["bert", "distilbert"] as const) {
+      const { errors } = await compareWithOrt({ seed: 75, modelType, head: "ForMaskedLM", hiddenAct: "relu" });
+      expect(errors.logits).toBeLessThan(1e-4);
+    }
+  });
+
   it("RoBERTa positions start at padding_idx + 1 and padding keeps padding_idx (left padding too)", async () => {
     // Left-padded rows: counting positions from 0 (or ignoring the pad id) would shift every token.
     const inputs = {
