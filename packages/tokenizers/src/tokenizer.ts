@@ -115,7 +115,6 @@ export class Tokenizer {
   readonly modelMaxLength: number | null;
   readonly cleanUpTokenizationSpaces: boolean;
   readonly specialTokens: SpecialTokens;
-  private modelOutput: ModelOutput = { ids: [], tokens: [], starts: [], ends: [] };
 
   private constructor(json: Record<string, unknown>, config: Record<string, unknown> | null) {
     const opt = <T>(key: string, build: (v: unknown, path: string) => T): T | null =>
@@ -301,108 +300,75 @@ export class Tokenizer {
     const pieces = this.added.extractAndNormalize(text, this.normalizer);
     const enc = new RawEncoding();
     const toCp = utf16ToCodePoint(text);
-    const out = this.modelOutput;
+    // The model appends straight into the encoding; offsets are then rewritten in place
+    // from piece-relative units to original offsets.
+    const out: ModelOutput = { ids: enc.ids, tokens: enc.tokens, starts: enc.starts, ends: enc.ends };
+    const { starts, ends, words } = enc;
     let bytes: RustByteOffsets | null = null;
-    const parts: NormalizedString[] = [];
     let word = 0;
+    /** Rewrites offsets of tokens [from, to) produced for `ns` (starting at unit `shift` of it). */
+    const place = (ns: NormalizedString, shift: number, from: number, to: number) => {
+      if (out.byteOffsets) {
+        bytes ??= new RustByteOffsets(text);
+        const sub = shift === 0 ? ns : ns.slice(shift, ns.length);
+        for (let k = from; k < to; k++) [starts[k], ends[k]] = bytes.convert(sub, starts[k], ends[k], toCp);
+      } else {
+        for (let k = from; k < to; k++) {
+          const a = starts[k];
+          const b = ends[k];
+          let s: number;
+          let e: number;
+          if (a < b) {
+            s = ns.startOf(shift + a);
+            e = ns.endOf(shift + b - 1);
+          } else {
+            const origin = shift === 0 ? ns.originalStart : ns.startOf(shift);
+            s = origin + a;
+            e = origin + b;
+          }
+          starts[k] = toCp ? toCp[s] : s;
+          ends[k] = toCp ? toCp[e] : e;
+        }
+      }
+      for (let k = from; k < to; k++) words.push(word);
+      word++;
+    };
     const ranges: number[] = [];
+    const parts: NormalizedString[] = [];
     const pre = this.preTokenizer;
     for (let p = 0; p < pieces.length; p++) {
       const piece = pieces[p];
-      if (piece.addedId < 0 && pre?.splitRanges) {
-        // Fast path: the pre-tokenizer only cuts, so words are ranges of the piece.
-        const ns = piece.ns;
+      const ns = piece.ns;
+      if (piece.addedId >= 0) {
+        const from = enc.ids.length;
+        enc.ids.push(piece.addedId);
+        enc.tokens.push(ns.normalized);
+        starts.push(0);
+        ends.push(ns.length);
+        out.byteOffsets = false;
+        place(ns, 0, from, from + 1);
+      } else if (pre?.splitRanges) {
+        // The pre-tokenizer only cuts: words are ranges of the piece, no object per word.
         const normText = ns.normalized;
         ranges.length = 0;
         pre.splitRanges(normText, ranges);
-        for (let r = 0; r < ranges.length; r += 2, word++) {
-          const from = ranges[r];
-          const wordText = normText.slice(from, ranges[r + 1]);
-          out.ids = [];
-          out.tokens = [];
-          out.starts = [];
-          out.ends = [];
+        for (let r = 0; r < ranges.length; r += 2) {
+          const from = enc.ids.length;
           out.byteOffsets = false;
-          this.model.tokenize(wordText, out);
+          this.model.tokenize(normText.slice(ranges[r], ranges[r + 1]), out);
           if (out.byteOffsets) {
-            // Rare Rust byte-offset quirk: take the general path for this word.
-            bytes ??= new RustByteOffsets(text);
-            const sub = ns.slice(from, ranges[r + 1]);
-            for (let k = 0; k < out.ids.length; k++) {
-              const [s, e] = bytes.convert(sub, out.starts[k], out.ends[k], toCp);
-              enc.ids.push(out.ids[k]);
-              enc.tokens.push(out.tokens[k]);
-              enc.starts.push(s);
-              enc.ends.push(e);
-              enc.words.push(word);
-            }
-            continue;
-          }
-          for (let k = 0; k < out.ids.length; k++) {
-            const a = out.starts[k];
-            const b = out.ends[k];
-            let s: number;
-            let e: number;
-            if (a < b) {
-              s = ns.startOf(from + a);
-              e = ns.endOf(from + b - 1);
-            } else {
-              s = ns.startOf(from) + a;
-              e = ns.startOf(from) + b;
-            }
-            enc.ids.push(out.ids[k]);
-            enc.tokens.push(out.tokens[k]);
-            enc.starts.push(toCp ? toCp[s] : s);
-            enc.ends.push(toCp ? toCp[e] : e);
-            enc.words.push(word);
-          }
+            place(ns.slice(ranges[r], ranges[r + 1]), 0, from, enc.ids.length);
+          } else place(ns, ranges[r], from, enc.ids.length);
         }
-        continue;
-      }
-      parts.length = 0;
-      if (piece.addedId >= 0 || !this.preTokenizer) parts.push(piece.ns);
-      else this.preTokenizer.split(piece.ns, parts);
-      for (let q = 0; q < parts.length; q++, word++) {
-        const ns = parts[q];
-        // Fresh arrays are cheaper than truncating with \`length = 0\` in V8.
-        out.ids = [];
-        out.tokens = [];
-        out.starts = [];
-        out.ends = [];
-        out.byteOffsets = false;
-        if (piece.addedId >= 0) {
-          out.ids.push(piece.addedId);
-          out.tokens.push(ns.normalized);
-          out.starts.push(0);
-          out.ends.push(ns.length);
-        } else this.model.tokenize(ns.normalized, out);
-        if (out.byteOffsets) bytes ??= new RustByteOffsets(text);
-        const n = out.ids.length;
-        for (let k = 0; k < n; k++) {
-          let s: number;
-          let e: number;
-          if (out.byteOffsets) {
-            [s, e] = bytes!.convert(ns, out.starts[k], out.ends[k], toCp);
-          } else {
-            const a = out.starts[k];
-            const b = out.ends[k];
-            if (a < b) {
-              s = ns.startOf(a);
-              e = ns.endOf(b - 1);
-            } else {
-              s = ns.originalStart + a;
-              e = ns.originalStart + b;
-            }
-            if (toCp) {
-              s = toCp[s];
-              e = toCp[e];
-            }
-          }
-          enc.ids.push(out.ids[k]);
-          enc.tokens.push(out.tokens[k]);
-          enc.starts.push(s);
-          enc.ends.push(e);
-          enc.words.push(word);
+      } else {
+        parts.length = 0;
+        if (pre) pre.split(ns, parts);
+        else parts.push(ns);
+        for (const part of parts) {
+          const from = enc.ids.length;
+          out.byteOffsets = false;
+          this.model.tokenize(part.normalized, out);
+          place(part, 0, from, enc.ids.length);
         }
       }
     }
