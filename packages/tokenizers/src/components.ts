@@ -19,6 +19,14 @@ export interface PreTokenizer {
    * [start, end) unit ranges of the non-empty pieces, sparing a NormalizedString per word.
    */
   splitRanges?(text: string, out: number[]): void;
+  /**
+   * Optional fast path for pre-tokenizers that rewrite words (ByteLevel): pushes word
+   * ranges of the piece and, per word, the model input when it keeps the unit layout of the
+   * source, or null (the caller then slices the word and calls `rewrite`). Returns false
+   * when it does not apply to this piece (use `split`).
+   */
+  splitWords?(piece: NormalizedString, ranges: number[], texts: (string | null)[]): boolean;
+  rewrite?(word: NormalizedString): void;
 }
 
 /** Tokens produced by a model for one piece; offsets are UTF-16 unit ranges in the piece. */

@@ -334,11 +334,14 @@ export class Tokenizer {
       word++;
     };
     const ranges: number[] = [];
+    const texts: (string | null)[] = [];
     const parts: NormalizedString[] = [];
     const pre = this.preTokenizer;
     for (let p = 0; p < pieces.length; p++) {
       const piece = pieces[p];
       const ns = piece.ns;
+      ranges.length = 0;
+      texts.length = 0;
       if (piece.addedId >= 0) {
         const from = enc.ids.length;
         enc.ids.push(piece.addedId);
@@ -350,7 +353,6 @@ export class Tokenizer {
       } else if (pre?.splitRanges) {
         // The pre-tokenizer only cuts: words are ranges of the piece, no object per word.
         const normText = ns.normalized;
-        ranges.length = 0;
         pre.splitRanges(normText, ranges);
         for (let r = 0; r < ranges.length; r += 2) {
           const from = enc.ids.length;
@@ -359,6 +361,26 @@ export class Tokenizer {
           if (out.byteOffsets) {
             place(ns.slice(ranges[r], ranges[r + 1]), 0, from, enc.ids.length);
           } else place(ns, ranges[r], from, enc.ids.length);
+        }
+      } else if (pre?.splitWords?.(ns, ranges, texts)) {
+        for (let r = 0, t = 0; r < ranges.length; r += 2, t++) {
+          const from = enc.ids.length;
+          out.byteOffsets = false;
+          const wordText = texts[t];
+          if (wordText !== null) {
+            this.model.tokenize(wordText, out);
+            if (out.byteOffsets) {
+              // Rust's byte offsets refer to the rewritten word: build it for this rare case.
+              const sub = ns.slice(ranges[r], ranges[r + 1]);
+              pre.rewrite!(sub);
+              place(sub, 0, from, enc.ids.length);
+            } else place(ns, ranges[r], from, enc.ids.length);
+          } else {
+            const sub = ns.slice(ranges[r], ranges[r + 1]);
+            pre.rewrite!(sub);
+            this.model.tokenize(sub.normalized, out);
+            place(sub, 0, from, enc.ids.length);
+          }
         }
       } else {
         parts.length = 0;

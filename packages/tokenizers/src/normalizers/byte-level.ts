@@ -10,6 +10,18 @@ import type { NormalizedString } from "../normalized-string.js";
  * Rewrites every char as the byte-level chars of its UTF-8 bytes; the first one replaces
  * the char, the others are insertions sharing its alignment.
  */
+/** Byte-level form of an ASCII string (one char per char, cached). */
+export function byteLevelAscii(s: string): string {
+  let out = ASCII_CACHE.get(s);
+  if (out === undefined) {
+    out = "";
+    for (let i = 0; i < s.length; i++) out += BYTE_TO_STRING[s.charCodeAt(i)];
+    if (ASCII_CACHE.size > 50000) ASCII_CACHE.clear();
+    ASCII_CACHE.set(s, out);
+  }
+  return out;
+}
+
 export function byteLevelTransform(input: NormalizedString): void {
   const s = input.normalized;
   let ascii = true;
@@ -21,14 +33,7 @@ export function byteLevelTransform(input: NormalizedString): void {
   }
   if (ascii) {
     // One byte per char: same unit layout, so only the string changes.
-    let out = ASCII_CACHE.get(s);
-    if (out === undefined) {
-      out = "";
-      for (let i = 0; i < s.length; i++) out += BYTE_TO_STRING[s.charCodeAt(i)];
-      if (ASCII_CACHE.size > 50000) ASCII_CACHE.clear();
-      ASCII_CACHE.set(s, out);
-    }
-    input.normalized = out;
+    input.normalized = byteLevelAscii(s);
     return;
   }
   // Each byte's char takes the alignment of the char it comes from (Rust: the first byte

@@ -1,6 +1,6 @@
 import type { PreTokenizer } from "../components.js";
 import type { NormalizedString } from "../normalized-string.js";
-import { byteLevelTransform } from "../normalizers/byte-level.js";
+import { byteLevelAscii, byteLevelTransform } from "../normalizers/byte-level.js";
 import { ONIG_LETTER_SET, ONIG_NUMBER_SET, ONIG_SPACE_SET } from "../unicode.js";
 
 const OTHER = 0;
@@ -129,6 +129,35 @@ export class ByteLevelPreTokenizer implements PreTokenizer {
     const bounds: number[] = [];
     gpt2Split(piece.normalized, bounds);
     for (let k = 0; k < bounds.length; k += 2) this.emit(piece.slice(bounds[k], bounds[k + 1]), out);
+  }
+
+  /**
+   * Fast path (see PreTokenizer.splitWords): words as ranges of the piece; ASCII words
+   * come with their byte-level text, which has the same unit layout as the source.
+   */
+  splitWords(piece: NormalizedString, ranges: number[], texts: (string | null)[]): boolean {
+    const s = piece.normalized;
+    if (this.addPrefixSpace && !s.startsWith(" ")) return false;
+    if (this.useRegex) gpt2Split(s, ranges);
+    else if (s.length > 0) ranges.push(0, s.length);
+    for (let k = 0; k < ranges.length; k += 2) {
+      const a = ranges[k];
+      const b = ranges[k + 1];
+      let ascii = true;
+      for (let i = a; i < b; i++) {
+        if (s.charCodeAt(i) >= 0x80) {
+          ascii = false;
+          break;
+        }
+      }
+      texts.push(ascii ? byteLevelAscii(s.slice(a, b)) : null);
+    }
+    return true;
+  }
+
+  /** Rewrites a word the fast path could not give as text. */
+  rewrite(word: NormalizedString): void {
+    byteLevelTransform(word);
   }
 
   private emit(part: NormalizedString, out: NormalizedString[]): void {
