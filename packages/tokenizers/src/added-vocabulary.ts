@@ -75,12 +75,15 @@ export class AddedVocabulary {
     });
     for (const t of tokens) if (t.special && t.content !== "") this.specialContents.add(t.content);
     // At load time the added vocabulary starts empty, so new ids start at the model size.
-    let nextId = model.vocabSize();
+    let nextId = -1; // model.vocabSize(), only computed if a token is new (it can be costly)
     for (const t of tokens) {
       if (t.content === "") continue;
       const existing = this.byContent.get(t.content);
       let id = existing ?? model.tokenToId(t.content);
-      if (id === undefined) id = nextId++;
+      if (id === undefined) {
+        if (nextId < 0) nextId = model.vocabSize();
+        id = nextId++;
+      }
       this.byContent.set(t.content, id);
       this.byId.set(id, t);
     }

@@ -13,7 +13,6 @@ const UNK_PENALTY = 10.0;
 export class UnigramModel implements Model {
   private readonly tokens: string[] = [];
   private readonly scores: Float64Array;
-  private tokenIdsCache: Map<string, number> | null = null;
   /** Trie edges: (node, UTF-16 unit) → child node. */
   private readonly children: PairMap;
   /** Token id ending at each trie node, or -1. */
@@ -30,8 +29,11 @@ export class UnigramModel implements Model {
   ) {
     const list = asArray(vocabJson, `${path}.vocab`);
     this.scores = new Float64Array(list.length);
-    this.nodeToken = new Int32Array(Math.max(16, list.length * 4)).fill(-1);
-    this.children = new PairMap(list.length * 4);
+    // Size the trie for the total token length so that it never has to grow.
+    let units = 16;
+    for (const entry of list) if (Array.isArray(entry) && typeof entry[0] === "string") units += entry[0].length;
+    this.nodeToken = new Int32Array(units + 1).fill(-1);
+    this.children = new PairMap(units);
     let min = Infinity;
     for (let id = 0; id < list.length; id++) {
       const entry = list[id];
@@ -48,13 +50,16 @@ export class UnigramModel implements Model {
     if (unkId !== null && (unkId < 0 || unkId >= list.length)) configError(`${path}.unk_id`, "out of vocabulary range");
   }
 
-  /** Rust's token → id map: a later duplicate wins. Built on first use. */
-  private get tokenIds(): Map<string, number> {
-    if (this.tokenIdsCache === null) {
-      this.tokenIdsCache = new Map();
-      for (let id = 0; id < this.tokens.length; id++) this.tokenIdsCache.set(this.tokens[id], id);
+  /** Rust's token → id map, read through the trie (a later duplicate wins there too). */
+  private idOf(token: string): number | undefined {
+    if (token.length === 0) return undefined;
+    let node = 0;
+    for (let i = 0; i < token.length; i++) {
+      node = this.children.get(node, token.charCodeAt(i));
+      if (node < 0) return undefined;
     }
-    return this.tokenIdsCache;
+    const id = this.nodeToken[node];
+    return id < 0 ? undefined : id;
   }
 
   private insert(token: string, id: number): void {
@@ -156,7 +161,7 @@ export class UnigramModel implements Model {
       const start = pieces[k];
       const end = pieces[k + 1];
       const text = s.slice(start, end);
-      const id = this.tokenIds.get(text);
+      const id = this.idOf(text);
       if (id !== undefined) {
         out.ids.push(id);
         out.tokens.push(text);
@@ -166,7 +171,7 @@ export class UnigramModel implements Model {
       }
       if (this.byteFallback) {
         const bytes = byteTokens(text);
-        const ids = bytes.map((b) => this.tokenIds.get(b));
+        const ids = bytes.map((b) => this.idOf(b));
         if (ids.every((x) => x !== undefined)) {
           for (let b = 0; b < bytes.length; b++) {
             out.ids.push(ids[b]!);
@@ -187,7 +192,7 @@ export class UnigramModel implements Model {
   }
 
   tokenToId(token: string): number | undefined {
-    return this.tokenIds.get(token);
+    return this.idOf(token);
   }
   idToToken(id: number): string | undefined {
     return this.tokens[id];
