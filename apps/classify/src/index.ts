@@ -1,7 +1,7 @@
 import { createServiceApp, type LimitBindings, type ServerBindings } from "@edgeformers/server";
 import packageJson from "../package.json";
 import type { ModelBindings } from "./models.js";
-import { registerRoutes } from "./routes.js";
+import { HF_TASKS, registerRoutes } from "./routes.js";
 
 /** Bindings of the classify worker (see wrangler.jsonc). */
 export interface ClassifyBindings extends ServerBindings, LimitBindings, ModelBindings {}
@@ -11,7 +11,11 @@ export interface ClassifyBindings extends ServerBindings, LimitBindings, ModelBi
  * NER, fill-mask and question answering — in Python's shapes, TEI's `/predict`, and the Hugging
  * Face Inference task shape at `/models/{model}`.
  */
-export const app = createServiceApp<ClassifyBindings>({ name: "classify", version: packageJson.version });
+export const app = createServiceApp<ClassifyBindings>({
+  name: "classify",
+  version: packageJson.version,
+  tasks: Object.keys(HF_TASKS),
+});
 registerRoutes(app);
 
 export default app;

@@ -87,7 +87,7 @@ function route<Schema extends z.ZodType<{ model?: string | undefined; inputs: un
 }
 
 /** The task a catalogue entry serves through the Hugging Face Inference route. */
-const HF_TASKS: Record<string, PipelineTask> = {
+export const HF_TASKS: Record<string, PipelineTask> = {
   "text-classification": "text-classification",
   "sentiment-analysis": "text-classification",
   "zero-shot-classification": "zero-shot-classification",
@@ -169,7 +169,14 @@ export function registerRoutes(app: ServiceApp<ClassifyBindings>): void {
       });
     }
     // The API answers text classification with every label, one list per input.
-    const parameters = { ...(task === "text-classification" ? { top_k: null } : {}), ...request.parameters };
+    // The API's defaults: every label for text classification, grouped entities for NER.
+    const defaults =
+      task === "text-classification"
+        ? { top_k: null }
+        : task === "token-classification"
+          ? { aggregation_strategy: "simple" }
+          : {};
+    const parameters = { ...defaults, ...request.parameters };
     const output = await run(c, task, name, request.inputs, parameters);
     const wrap = task === "text-classification" && typeof request.inputs === "string";
     return c.json((wrap ? [output] : output) as object);

@@ -13,6 +13,7 @@ import type { Context } from "hono";
 import { type Embedder, getEmbedder } from "./embedders.js";
 import type { EmbedBindings as Bindings } from "./index.js";
 import {
+  HfInferenceRequest,
   OpenAIEmbeddingsRequest,
   TeiEmbedAllRequest,
   TeiEmbedRequest,
@@ -25,7 +26,7 @@ import { cosineSimilarity, float32ToBase64 } from "./vectors.js";
 type AppContext = Context<ServerEnv<Bindings>>;
 
 /** Catalogue tasks the embedding routes accept; /rerank wants a cross-encoder. */
-const EMBEDDING_TASKS = ["feature-extraction", "sentence-similarity", "embeddings", "rerank"];
+export const EMBEDDING_TASKS = ["feature-extraction", "sentence-similarity", "embeddings", "rerank"];
 
 async function embedderFor(
   c: AppContext,
@@ -220,6 +221,36 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
     return c.json({ shape: [vectors.length, embedder.dimensions], data: vectors.map((v) => Array.from(v)) });
   });
 
+  // The Hugging Face Inference shape (feature-extraction and sentence-similarity), so
+  // @huggingface/inference's InferenceClient works with an endpoint URL.
+  app.post("/models/:model{.+}", async (c) => {
+    const request = await readValidJson(c, HfInferenceRequest);
+    const { inputs } = request;
+    const parameters = request.parameters ?? {};
+    leftTruncationUnsupported(parameters.truncation_direction ?? "right");
+    const { name, embedder } = await embedderFor(c, c.req.param("model"));
+    const truncate = parameters.truncate ?? false;
+    const similarity = typeof inputs === "object" && !Array.isArray(inputs);
+    const texts = similarity
+      ? [inputs.source_sentence, ...inputs.sentences]
+      : typeof inputs === "string"
+        ? [inputs]
+        : inputs;
+    checkInputs(texts, "inputs", readLimits(c.env));
+    countTokens(c, name, tokenizeAll(embedder, texts, truncate, "inputs"));
+    const vectors = await embedder.embed(texts, {
+      truncate,
+      normalize: similarity ? false : (parameters.normalize ?? embedder.normalizeByDefault),
+      promptName: parameters.prompt_name,
+    });
+    if (similarity) {
+      const [source, ...others] = vectors;
+      return c.json(others.map((vector) => cosineSimilarity(source as Float32Array, vector)));
+    }
+    const rows = vectors.map((vector) => Array.from(vector));
+    return c.json(typeof inputs === "string" ? rows[0] : rows);
+  });
+
   const tags = ["embed"];
   app.docs.add({
     method: "post",
@@ -262,6 +293,14 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
     summary: "Text Embeddings Inference: cosine similarity of sentences to a source sentence",
     body: TeiSimilarityRequest,
     responses: { 200: { description: "a list of scores" } },
+  });
+  app.docs.add({
+    method: "post",
+    path: "/models/:model",
+    tags: ["hf-inference", ...tags],
+    summary: "Hugging Face Inference shape: feature-extraction (a string or strings) and sentence-similarity",
+    body: HfInferenceRequest,
+    responses: { 200: { description: "a vector, vectors, or similarity scores" } },
   });
   app.docs.add({
     method: "post",

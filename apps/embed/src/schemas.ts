@@ -57,3 +57,22 @@ export const WorkersAiRequest = z.object({
   text: z.union([z.string(), z.array(z.string()).min(1)]),
   truncate_inputs: z.boolean().default(false),
 });
+
+/** Hugging Face Inference task shape: `POST /models/{model}` with `{ inputs, parameters }`. */
+export const HfInferenceRequest = z.object({
+  inputs: z.union([
+    z.string(),
+    z.array(z.string()).min(1),
+    z.object({ source_sentence: z.string(), sentences: z.array(z.string()).min(1) }),
+  ]),
+  parameters: z
+    .object({
+      normalize: z.boolean().optional(),
+      truncate: z.boolean().optional(),
+      truncation_direction: z.enum(["right", "left", "Right", "Left"]).optional(),
+      prompt_name: z.string().optional(),
+    })
+    .strict()
+    .optional(),
+  options: z.record(z.string(), z.unknown()).optional(),
+});

@@ -42,6 +42,17 @@ function forwardedRequest(c: Context, path: string): Request {
   return request;
 }
 
+/** A bodiless GET of `path` on a worker, for the gateway's own lookups; the client's body stays unread. */
+function lookupRequest(c: Context, path: string): Request {
+  const url = new URL(c.req.url);
+  url.pathname = path;
+  url.search = "";
+  const headers = new Headers({ "x-request-id": c.get("requestId") as string });
+  const authorization = c.req.header("authorization");
+  if (authorization) headers.set("authorization", authorization);
+  return new Request(url, { method: "GET", headers });
+}
+
 async function fetchJson(response: Response): Promise<unknown> {
   try {
     return await response.json();
@@ -60,9 +71,10 @@ export function createGateway<Bindings extends ServerBindings & RateLimitBinding
 ): Hono<ServerEnv<Bindings>> {
   const app = createServiceApp<Bindings>({ name: "gateway", version: packageJson.version, builtinRoutes: false });
 
-  const callService = async (c: Context<ServerEnv<Bindings>>, service: ServiceName, path: string) => {
+  /** Sends `request` to a worker; a worker that throws becomes a 502 problem. */
+  const callService = async (c: Context<ServerEnv<Bindings>>, service: ServiceName, request: Request) => {
     try {
-      return await dispatch(service, forwardedRequest(c, path), c);
+      return await dispatch(service, request, c);
     } catch (error) {
       console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), service, message: String(error) }));
       throw new ProblemError({
@@ -78,7 +90,7 @@ export function createGateway<Bindings extends ServerBindings & RateLimitBinding
     const checks = await Promise.all(
       SERVICES.map(async (service) => {
         try {
-          const res = await dispatch(service, forwardedRequest(c, "/health"), c);
+          const res = await dispatch(service, lookupRequest(c, "/health"), c);
           return [service, res.ok ? "ok" : `http ${res.status}`] as const;
         } catch {
           return [service, "unreachable"] as const;
@@ -100,7 +112,10 @@ export function createGateway<Bindings extends ServerBindings & RateLimitBinding
 
   app.get("/info", async (c) => {
     const services = await Promise.all(
-      SERVICES.map(async (service) => [service, await fetchJson(await callService(c, service, "/info"))] as const),
+      SERVICES.map(
+        async (service) =>
+          [service, await fetchJson(await callService(c, service, lookupRequest(c, "/info")))] as const,
+      ),
     );
     const models = services.flatMap(([service, info]) => {
       const listed = (info as { models?: unknown }).models;
@@ -118,7 +133,7 @@ export function createGateway<Bindings extends ServerBindings & RateLimitBinding
   // One OpenAI model list for the deployment; a name served by several workers appears once.
   app.get("/v1/models", async (c) => {
     const lists = await Promise.all(
-      SERVICES.map(async (service) => fetchJson(await callService(c, service, "/v1/models"))),
+      SERVICES.map(async (service) => fetchJson(await callService(c, service, lookupRequest(c, "/v1/models")))),
     );
     const seen = new Map<string, unknown>();
     for (const list of lists) {
@@ -134,7 +149,7 @@ export function createGateway<Bindings extends ServerBindings & RateLimitBinding
     const own = app.docs.document({ title: "edgeformers", version: packageJson.version });
     const paths = { ...(own.paths as Record<string, unknown>) };
     for (const service of SERVICES) {
-      const document = (await fetchJson(await callService(c, service, "/openapi.json"))) as {
+      const document = (await fetchJson(await callService(c, service, lookupRequest(c, "/openapi.json")))) as {
         paths?: Record<string, unknown>;
       };
       for (const [path, operations] of Object.entries(document.paths ?? {})) {
@@ -153,6 +168,18 @@ export function createGateway<Bindings extends ServerBindings & RateLimitBinding
   doc("get", "/v1/models", "Every model of the deployment, OpenAI list shape");
   doc("get", "/openapi.json", "This document, merged from every worker");
 
+  // The Hugging Face Inference shape `/models/<name>` belongs to whichever worker serves that
+  // model: embedding models live in embed, the rest in classify.
+  app.all("/models/:model{.+}", async (c) => {
+    const name = c.req.param("model");
+    const listed = (await fetchJson(await callService(c, "embed", lookupRequest(c, "/v1/models")))) as {
+      data?: { id: string }[];
+    };
+    const service: ServiceName = listed.data?.some((model) => model.id === name) ? "embed" : "classify";
+    await enforceRateLimit(c.env[RATE_LIMIT_BINDING[service]], c, service);
+    return callService(c, service, forwardedRequest(c, c.req.path));
+  });
+
   // `/apps/<service>/<path>` reaches any route of one worker directly (its /health, /info, …).
   app.all("/apps/:service/*", async (c) => {
     const service = c.req.param("service");
@@ -165,7 +192,7 @@ export function createGateway<Bindings extends ServerBindings & RateLimitBinding
       });
     }
     await enforceRateLimit(c.env[RATE_LIMIT_BINDING[service]], c, service);
-    return callService(c, service, c.req.path.slice(`/apps/${service}`.length) || "/");
+    return callService(c, service, forwardedRequest(c, c.req.path.slice(`/apps/${service}`.length) || "/"));
   });
 
   // Everything else goes to the worker that owns the path prefix; unowned paths are a 404.
@@ -173,7 +200,7 @@ export function createGateway<Bindings extends ServerBindings & RateLimitBinding
     const service = serviceForPath(c.req.path);
     if (!service) return next();
     await enforceRateLimit(c.env[RATE_LIMIT_BINDING[service]], c, service);
-    return callService(c, service, c.req.path);
+    return callService(c, service, forwardedRequest(c, c.req.path));
   });
 
   return app;

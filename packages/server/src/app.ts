@@ -38,6 +38,11 @@ export interface ServiceInfo {
   version: string;
   /** Register the plain `GET /health` and `GET /info` (default true); the gateway adds its own. */
   builtinRoutes?: boolean;
+  /**
+   * Catalogue tasks this worker serves: /info and /v1/models list only those models, so one
+   * shared MODEL_CONFIG (single-worker mode) shows each worker its own. Default: every model.
+   */
+  tasks?: readonly string[];
 }
 
 /** The app plus what handlers register into: route docs and metrics. */
@@ -159,11 +164,14 @@ export function createServiceApp<Bindings extends ServerBindings = ServerBinding
   });
   app.get("/health", (c) => c.json({ status: "ok", service: info.name, version: info.version }));
   // The OpenAI list shape, so OpenAI clients can discover the models.
+  const served = (c: Context<ServerEnv<Bindings>>) =>
+    Object.entries(parseModelConfig(c.env?.MODEL_CONFIG)).filter(
+      ([, entry]) => !info.tasks || info.tasks.includes(entry.task),
+    );
   app.get("/v1/models", (c) => {
-    const models = parseModelConfig(c.env?.MODEL_CONFIG);
     return c.json({
       object: "list",
-      data: Object.entries(models).map(([id, entry]) => ({
+      data: served(c).map(([id, entry]) => ({
         id,
         object: "model",
         created: 0,
@@ -172,14 +180,9 @@ export function createServiceApp<Bindings extends ServerBindings = ServerBinding
       })),
     });
   });
-  app.get("/info", (c) => {
-    const models = parseModelConfig(c.env?.MODEL_CONFIG);
-    return c.json({
-      name: info.name,
-      version: info.version,
-      models: Object.entries(models).map(([name, entry]) => ({ name, ...entry })),
-    });
-  });
+  app.get("/info", (c) =>
+    c.json({ name: info.name, version: info.version, models: served(c).map(([name, entry]) => ({ name, ...entry })) }),
+  );
 
   return app;
 }
