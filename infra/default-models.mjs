@@ -2,7 +2,8 @@
 // seeded under, the files to copy there, and the apps that list it in MODEL_CONFIG.
 // Real tokenizers come from the shared fixtures when that folder exists (they are never
 // copied into this repo); generated tiny models join this list with the engine.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ROOT } from "./local.mjs";
 
@@ -80,11 +81,55 @@ function headOf(configPath) {
   return HEAD_TASKS[head];
 }
 
+/** Tasks of the generated tiny models (`edgeformers models tiny`), by name. */
+const TINY = {
+  "tiny-minilm": ["embed", "feature-extraction"],
+  "tiny-reranker": ["embed", "rerank"],
+  "tiny-sentiment": ["classify", "text-classification"],
+  "tiny-nli": ["classify", "zero-shot-classification"],
+  "tiny-ner": ["classify", "token-classification"],
+  "tiny-qa": ["classify", "question-answering"],
+  "tiny-mlm": ["classify", "fill-mask"],
+};
+
+function filesUnder(dir) {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** Generates the seeded tiny demo models once (with the built CLI) and lists their files. */
+function tinyModels(files, config) {
+  const dir = join(ROOT, ".wrangler", "tiny-models");
+  if (!existsSync(join(dir, "tiny-mlm", "model.safetensors"))) {
+    execFileSync(
+      process.execPath,
+      [join(ROOT, "packages", "cli", "bin", "edgeformers.mjs"), "models", "tiny", "--dir", dir],
+      {
+        stdio: "ignore",
+      },
+    );
+  }
+  for (const [name, [app, task]] of Object.entries(TINY)) {
+    for (const path of filesUnder(join(dir, name)))
+      files[
+        `tiny/${path
+          .slice(dir.length + 1)
+          .split("\\")
+          .join("/")}`
+      ] = path;
+    config[app][name] = { source: `r2:tiny/${name}/`, task };
+    config.tokenize[name] = { source: `r2:tiny/${name}/`, task: "tokenize" };
+  }
+}
+
 /** `{ files: { r2Key: absolutePath }, config: { app: MODEL_CONFIG }, notes: string[] }` */
 export function defaultModels() {
   const files = {};
   const config = { tokenize: {}, embed: {}, classify: {} };
   const notes = [];
+  tinyModels(files, config);
   const fixtures = fixturesDir();
   if (existsSync(join(fixtures, "tokenizers"))) {
     for (const name of FIXTURE_TOKENIZERS) {

@@ -15,11 +15,16 @@ const mode = process.argv.includes("--single") ? "single-worker" : "service-bind
 const port = Number(process.env.PORT ?? 8787);
 
 console.log("Building the workers…");
-const build = spawnSync("npx", ["turbo", "run", "build", "--filter=./apps/*", "--output-logs=errors-only"], {
-  cwd: ROOT,
-  stdio: "inherit",
-  env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" },
-});
+// The apps, and the CLI that generates the tiny demo models.
+const build = spawnSync(
+  "npx",
+  ["turbo", "run", "build", "--filter=./apps/*", "--filter=@edgeformers/cli", "--output-logs=errors-only"],
+  {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" },
+  },
+);
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const modelsDir = join(ROOT, "models");
@@ -43,25 +48,24 @@ const { mf, url, seeded } = await startLocalStack({
   seedDir: existsSync(modelsDir) ? modelsDir : undefined,
 });
 const base = url.href.replace(/\/$/, "");
-const tokenizer = Object.keys(defaults.config.tokenize)[0];
-const examples = [`curl -s ${base}/health`];
-if (defaults.config.embed["model2vec-bge-64"]) {
-  examples.push(
-    `curl -s ${base}/v1/embeddings -H 'content-type: application/json' -d '{"model":"model2vec-bge-64","input":["Hello, world!","Edge inference"]}'`,
-  );
-}
+const tokenizer = defaults.config.tokenize["bert-base-uncased"] ? "bert-base-uncased" : undefined;
+const post = (path, body) => `curl -s ${base}${path} -H 'content-type: application/json' -d '${JSON.stringify(body)}'`;
+const examples = [
+  `curl -s ${base}/health`,
+  post("/v1/embeddings", { model: "tiny-minilm", input: ["the movie was great"] }),
+  post("/v1/classify", { model: "tiny-sentiment", inputs: "the movie was great" }),
+  post("/v1/ner", { inputs: "my name is wolfgang and i live in berlin", aggregation_strategy: "simple" }),
+];
 if (tokenizer) {
-  examples.push(
-    `curl -s ${base}/v1/tokenize -H 'content-type: application/json' -d '{"model":"${tokenizer}","text":"Hello, world!","return_offsets_mapping":true}'`,
-  );
+  examples.push(post("/v1/tokenize", { model: tokenizer, text: "Hello, world!", return_offsets_mapping: true }));
 }
-
 console.log(`
 edgeformers is running (${mode} mode) at ${base}
   ${base}/health   every worker's health
   ${base}/info     versions and configured models
   ${base}/apps/tokenize/info, ${base}/apps/embed/info, ${base}/apps/classify/info
   ${base}/v1/models  every model, OpenAI list shape
+  ${base}/docs       every route, with its request schema
 Local R2 (MODELS): ${seeded.length} files seeded${defaults.notes.map((note) => `\nNote: ${note}`).join("")}
 
 Try:

@@ -7,3 +7,4 @@ export { type PullOptions, type PullResult, pull } from "./pull.js";
 export { LOCAL_BUCKET, LOCAL_R2_STATE, type PushOptions, push } from "./push.js";
 export { type QuantizeReport, quantizeFolder, SAMPLE_SENTENCES } from "./quantize.js";
 export { discoverModels, type ServeOptions, serve } from "./serve.js";
+export { TINY_MODELS, TINY_VOCAB, type TinyModelSpec, writeTinyModels } from "./tiny-models.js";

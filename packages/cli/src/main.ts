@@ -6,6 +6,7 @@ import { pull } from "./pull.js";
 import { push } from "./push.js";
 import { quantizeFolder } from "./quantize.js";
 import { serve } from "./serve.js";
+import { writeTinyModels } from "./tiny-models.js";
 
 const USAGE = `edgeformers — Hugging Face models for edge workers
 
@@ -13,6 +14,7 @@ const USAGE = `edgeformers — Hugging Face models for edge workers
   edgeformers models push <dir> (--bucket <r2-bucket> | --local) [--prefix org/name/]
   edgeformers models quantize <dir> [--out <dir>-int8]
   edgeformers models ls [--dir models]
+  edgeformers models tiny --dir <dir>        seeded tiny demo models, one per task (random weights)
   edgeformers models inspect <dir> [--json]
   edgeformers serve [--dir models] [--port 8787] [--host 127.0.0.1]
 
@@ -105,6 +107,11 @@ async function run(argv: string[]): Promise<void> {
           `  cosine int8 vs f32 (${report.output}): ${report.cosines.map((c) => c.toFixed(5)).join(", ")}`,
         ].join("\n"),
       );
+      return;
+    }
+    case "tiny": {
+      const names = await writeTinyModels(values.dir ?? "tiny-models");
+      console.log(`wrote ${names.length} tiny models under ${values.dir ?? "tiny-models"}/: ${names.join(", ")}`);
       return;
     }
     case "ls": {
