@@ -12,6 +12,10 @@ export interface LocalStackOptions {
   /** Files copied into the R2 bucket: `{ r2Key: absolutePath }`. */
   seedFiles?: Record<string, string>;
   r2Persist?: string | boolean;
+  /** Keep the gateway's rate-limiting bindings (default true). */
+  rateLimits?: boolean;
+  /** Drop the workers' stdout/stderr (default false). */
+  quiet?: boolean;
 }
 
 export const ROOT: string;

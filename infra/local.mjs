@@ -55,6 +55,8 @@ export function localStackOptions({
   host = "127.0.0.1",
   bindings,
   r2Persist = false,
+  rateLimits = true,
+  quiet = false,
 } = {}) {
   const workers =
     mode === "single-worker"
@@ -63,7 +65,23 @@ export function localStackOptions({
           workerFromConfig("gateway", "wrangler.jsonc", "wrangler", bindings),
           ...BACKENDS.map((app) => workerFromConfig(app, "wrangler.jsonc", "wrangler", bindings)),
         ];
-  return { host, port, workers, r2Persist };
+  // Benchmarks drive one client far past the per-client limits; they turn the limiters off.
+  if (!rateLimits) for (const worker of workers) worker.ratelimits = {};
+  return {
+    host,
+    port,
+    workers,
+    r2Persist,
+    // The workers' access logs, unless a benchmark asks for quiet.
+    ...(quiet
+      ? {
+          handleRuntimeStdio: (stdout, stderr) => {
+            stdout.resume();
+            stderr.resume();
+          },
+        }
+      : {}),
+  };
 }
 
 function filesUnder(dir) {

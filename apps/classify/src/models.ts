@@ -1,8 +1,10 @@
 import { HttpSource, loadModel, type Model, type ModelSource, R2Source } from "@edgeformers/engine";
-import { type Metrics, ProblemError, type ResolvedModel, SingleFlight } from "@edgeformers/server";
+import { type Metrics, ModelCache, modelMemoryBudget, ProblemError, type ResolvedModel } from "@edgeformers/server";
 
 export interface ModelBindings {
   MODELS?: R2Bucket;
+  /** Bytes the isolate's loaded models may hold together (default 100 MiB). */
+  MODEL_MEMORY_BYTES?: string;
 }
 
 function sourceFor(model: ResolvedModel, env: ModelBindings): ModelSource {
@@ -20,11 +22,13 @@ function sourceFor(model: ResolvedModel, env: ModelBindings): ModelSource {
   return new HttpSource(source);
 }
 
-const loaded = new SingleFlight<Model>();
+/** This isolate's models, within its memory budget (least recently used dropped first). */
+let loaded: ModelCache<Model> | undefined;
 
 /** The engine model behind a catalogue entry, loaded once per isolate (kernels backend by default). */
 export function getModel(model: ResolvedModel, env: ModelBindings, metrics: Metrics): Promise<Model> {
   const { entry } = model;
+  loaded ??= new ModelCache<Model>(modelMemoryBudget(env), (m) => m.stats().weightsBytes);
   return loaded.get(
     `${model.name}\u0000${entry.source}\u0000${entry.backend ?? ""}\u0000${entry.dtype ?? ""}`,
     async () => {

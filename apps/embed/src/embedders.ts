@@ -1,4 +1,5 @@
 import {
+  dtypeSize,
   HttpSource,
   loadModel,
   loadModelFolder,
@@ -8,7 +9,7 @@ import {
   StaticEmbeddingModel,
 } from "@edgeformers/engine";
 import { featureExtraction, rerank } from "@edgeformers/pipelines";
-import { type Metrics, ProblemError, type ResolvedModel, SingleFlight } from "@edgeformers/server";
+import { type Metrics, ModelCache, modelMemoryBudget, ProblemError, type ResolvedModel } from "@edgeformers/server";
 import { finishVector } from "./vectors.js";
 
 export interface EmbedRequestOptions {
@@ -25,6 +26,8 @@ export interface Embedder {
   readonly normalizeByDefault: boolean;
   /** Longest input, in tokens, embedded without truncation. */
   readonly maxTokens: number;
+  /** Memory the model holds, for the isolate's model budget. */
+  readonly bytes: number;
   /** Token ids of a text as the model would embed it (for usage and the length limit). */
   tokenize(text: string, truncate: boolean): number[];
   /** Sentence vectors of texts (already tokenized by `tokenize` for the checks). */
@@ -43,6 +46,8 @@ export interface Embedder {
 
 export interface EmbedBindings {
   MODELS?: R2Bucket;
+  /** Bytes the isolate's loaded models may hold together (default 100 MiB). */
+  MODEL_MEMORY_BYTES?: string;
 }
 
 /** model2vec's default max_length: the reference outputs are computed with it. */
@@ -55,6 +60,8 @@ class StaticEmbedder implements Embedder {
   constructor(
     private readonly model: StaticEmbeddingModel,
     readonly normalizeByDefault: boolean,
+    /** The safetensors bytes, which the model reads in place. */
+    readonly bytes: number,
   ) {
     this.dimensions = model.dim;
   }
@@ -79,7 +86,9 @@ class EncoderEmbedder implements Embedder {
   readonly dimensions: number;
   readonly normalizeByDefault: boolean;
   readonly maxTokens: number;
+  readonly bytes: number;
   constructor(private readonly model: Model) {
+    this.bytes = model.stats().weightsBytes;
     this.dimensions = Number(model.config.hidden_size ?? model.config.dim ?? 0);
     this.normalizeByDefault = model.sentenceTransformers?.normalize === true;
     const limits = [
@@ -157,9 +166,18 @@ async function load(model: ResolvedModel, env: EmbedBindings, metrics: Metrics):
     let embedder: Embedder;
     if (entry.backend === "static") {
       const folder = await loadModelFolder(source);
+      // The tables are read in place from the safetensors bytes: their size is what the model holds.
+      const weights = folder.weights;
+      const bytes = weights
+        ? weights.names.reduce((sum, name) => {
+            const info = weights.info(name);
+            return sum + info.shape.reduce((a, b) => a * b, 1) * dtypeSize(info.dtype);
+          }, 0)
+        : 0;
       embedder = new StaticEmbedder(
         StaticEmbeddingModel.fromFolder(folder, { normalize: false }),
         folder.config.normalize === true,
+        bytes,
       );
     } else {
       embedder = new EncoderEmbedder(
@@ -181,10 +199,12 @@ async function load(model: ResolvedModel, env: EmbedBindings, metrics: Metrics):
   }
 }
 
-const loaded = new SingleFlight<Embedder>();
+/** This isolate's models, within its memory budget (least recently used dropped first). */
+let loaded: ModelCache<Embedder> | undefined;
 
 export function getEmbedder(model: ResolvedModel, env: EmbedBindings, metrics: Metrics): Promise<Embedder> {
   const { entry } = model;
+  loaded ??= new ModelCache<Embedder>(modelMemoryBudget(env), (embedder) => embedder.bytes);
   return loaded.get(`${model.name}\u0000${entry.source}\u0000${entry.backend ?? ""}\u0000${entry.dtype ?? ""}`, () =>
     load(model, env, metrics),
   );

@@ -18,6 +18,7 @@ export {
   readLimits,
 } from "./limits.js";
 export { Metrics } from "./metrics.js";
+export { ModelCache, modelMemoryBudget } from "./model-cache.js";
 export {
   type ModelConfig,
   ModelConfigSchema,
