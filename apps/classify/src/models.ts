@@ -1,4 +1,4 @@
-import { HttpSource, loadModel, type Model, type ModelSource, R2Source } from "@edgeformers/engine";
+import { loadModel, type Model, type ModelSource, sourceFromUri } from "@edgeformers/engine";
 import { type Metrics, ModelCache, modelMemoryBudget, ProblemError, type ResolvedModel } from "@edgeformers/server";
 
 export interface ModelBindings {
@@ -7,19 +7,13 @@ export interface ModelBindings {
   MODEL_MEMORY_BYTES?: string;
 }
 
-function sourceFor(model: ResolvedModel, env: ModelBindings): ModelSource {
-  const { source } = model.entry;
-  if (source.startsWith("r2:")) {
-    if (!env.MODELS) {
-      throw new ProblemError({
-        status: 503,
-        slug: "model-unavailable",
-        detail: "The MODELS R2 binding is not configured.",
-      });
-    }
-    return new R2Source(env.MODELS, { prefix: source.slice(3), name: "MODELS" });
+/** The model's source: its `r2:` prefix in the MODELS bucket, or its base URL. */
+function sourceFor(model: ResolvedModel, env: { MODELS?: R2Bucket }): ModelSource {
+  try {
+    return sourceFromUri(model.entry.source, { r2: env.MODELS, r2Name: "MODELS" });
+  } catch (error) {
+    throw new ProblemError({ status: 503, slug: "model-unavailable", detail: (error as Error).message });
   }
-  return new HttpSource(source);
 }
 
 /** This isolate's models, within its memory budget (least recently used dropped first). */

@@ -1,12 +1,11 @@
 import {
   dtypeSize,
-  HttpSource,
   loadModel,
   loadModelFolder,
   type Model,
   type ModelSource,
-  R2Source,
   StaticEmbeddingModel,
+  sourceFromUri,
 } from "@edgeformers/engine";
 import { featureExtraction, rerank } from "@edgeformers/pipelines";
 import { type Metrics, ModelCache, modelMemoryBudget, ProblemError, type ResolvedModel } from "@edgeformers/server";
@@ -143,19 +142,13 @@ function noPrompt(name: string): ProblemError {
   });
 }
 
-function sourceFor(model: ResolvedModel, env: EmbedBindings): ModelSource {
-  const { source } = model.entry;
-  if (source.startsWith("r2:")) {
-    if (!env.MODELS) {
-      throw new ProblemError({
-        status: 503,
-        slug: "model-unavailable",
-        detail: "The MODELS R2 binding is not configured.",
-      });
-    }
-    return new R2Source(env.MODELS, { prefix: source.slice(3), name: "MODELS" });
+/** The model's source: its `r2:` prefix in the MODELS bucket, or its base URL. */
+function sourceFor(model: ResolvedModel, env: { MODELS?: R2Bucket }): ModelSource {
+  try {
+    return sourceFromUri(model.entry.source, { r2: env.MODELS, r2Name: "MODELS" });
+  } catch (error) {
+    throw new ProblemError({ status: 503, slug: "model-unavailable", detail: (error as Error).message });
   }
-  return new HttpSource(source);
 }
 
 async function load(model: ResolvedModel, env: EmbedBindings, metrics: Metrics): Promise<Embedder> {

@@ -54,6 +54,7 @@ export { parseSafetensors, SafetensorsFile, type TensorInfo, type TensorStore } 
 export { serializeSafetensors, type TensorToWrite } from "./safetensors-writer.js";
 export { ShardedTensorStore } from "./sharded.js";
 export { type BundledFile, BundleSource } from "./sources/bundle.js";
+export { type SourceFromUriOptions, sourceFromUri } from "./sources/from-uri.js";
 export { type FetchLike, HttpSource, type HttpSourceOptions, huggingFaceSource } from "./sources/http.js";
 export { type ByteCache, type CacheApiLike, cacheApiCache, memoryCache } from "./sources/http-cache.js";
 export { LocalDirSource } from "./sources/local-dir.js";
