@@ -13,7 +13,11 @@ export interface PaddingParams {
 /** Rust `pad_encodings`: pads every encoding (and its overflowing parts) to a common length. */
 export function padEncodings(encodings: RawEncoding[], params: PaddingParams): void {
   if (encodings.length === 0) return;
-  let target = params.strategy === "max_length" ? params.maxLength : Math.max(...encodings.map((e) => e.length));
+  let target = params.maxLength;
+  if (params.strategy !== "max_length") {
+    target = 0;
+    for (const e of encodings) if (e.length > target) target = e.length;
+  }
   const multiple = params.padToMultipleOf;
   if (multiple && multiple > 0 && target % multiple !== 0) target += multiple - (target % multiple);
   for (const e of encodings) e.pad(target, params.padId, params.padTypeId, params.padToken, params.direction);

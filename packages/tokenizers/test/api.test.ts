@@ -115,6 +115,25 @@ describe("offsets", () => {
   });
 });
 
+describe("large inputs", () => {
+  it("encodes a 1 MB text without stack overflow, offsets intact", () => {
+    const text = "hello world, the unaffable! ".repeat(40000);
+    // WordPiece drops the trailing space; byte-level BPE keeps it as a last "Ġ" token.
+    for (const [tok, lastEnd] of [
+      [Tokenizer.fromJSON(wordPiece()), text.length - 1],
+      [Tokenizer.fromJSON(byteLevel()), text.length],
+    ] as const) {
+      const enc = tok.encode(text, text.slice(0, 1000));
+      expect(enc.ids.length).toBeGreaterThan(200000);
+      const firstSequence = enc.offsets.filter((_, i) => enc.sequenceIds[i] === 0);
+      expect(firstSequence.at(-1)![1]).toBe(lastEnd);
+      const [long, short] = tok.encodeBatch([text, "a"], { padding: {} });
+      expect(short.ids.length).toBe(long.ids.length);
+      expect(long.ids).toEqual(tok.encode(text).ids);
+    }
+  });
+});
+
 describe("decode", () => {
   it("skips special tokens and unknown ids", () => {
     const tok = Tokenizer.fromJSON(wordPiece());

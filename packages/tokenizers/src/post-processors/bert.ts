@@ -13,19 +13,19 @@ export function wrap(
 ): RawEncoding {
   const out = new RawEncoding();
   const h = head ? 1 : 0;
-  if (head) {
-    out.ids.push(head[1]);
-    out.tokens.push(head[0]);
-  }
-  out.ids.push(...e.ids, tail[1]);
-  out.tokens.push(...e.tokens, tail[0]);
-  out.typeIds = typeIds ?? [...(head ? [headTypeId] : []), ...e.typeIds, tailTypeId];
-  out.words = [...(head ? [null] : []), ...e.words, null];
-  out.starts = [...(head ? [0] : []), ...e.starts, 0];
-  out.ends = [...(head ? [0] : []), ...e.ends, 0];
-  out.specialTokensMask = [...(head ? [1] : []), ...new Array<number>(e.length).fill(0), 1];
-  out.attentionMask = new Array<number>(out.ids.length).fill(1);
-  out.sources = [...(head ? [-1] : []), ...e.sources, -1];
+  const n = e.length;
+  // concat, not push(...spread): spreading a long array as arguments overflows the stack.
+  const around = <T>(headValue: T, body: T[], tailValue: T): T[] =>
+    head ? [headValue].concat(body, [tailValue]) : body.concat([tailValue]);
+  out.ids = around(head ? head[1] : 0, e.ids, tail[1]);
+  out.tokens = around(head ? head[0] : "", e.tokens, tail[0]);
+  out.typeIds = typeIds ?? around(headTypeId, e.typeIds, tailTypeId);
+  out.words = around<number | null>(null, e.words, null);
+  out.starts = around(0, e.starts, 0);
+  out.ends = around(0, e.ends, 0);
+  out.specialTokensMask = around(1, new Array<number>(n).fill(0), 1);
+  out.attentionMask = new Array<number>(n + h + 1).fill(1);
+  out.sources = around(-1, e.sources, -1);
   out.sequenceRanges.set(sequenceId, [h, out.ids.length - 1]);
   return out;
 }
