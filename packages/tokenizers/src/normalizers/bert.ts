@@ -4,6 +4,8 @@ import { isBertRemoved, isChineseChar, isNonspacingMark, isWhitespace } from "..
 import { lowercase, lowercaseChar } from "./simple.js";
 import { normalizeForm } from "./unicode-forms.js";
 
+const TAB_NEWLINE = /[\t\n\r]/g;
+
 /** Spacing/enclosing marks: NFD reordering may then matter, see normalizeFused. */
 const SPACING_MARK = /[\p{Mc}\p{Me}]/u;
 
@@ -64,11 +66,37 @@ export class BertNormalizer implements Normalizer {
       if (this.lowercase) input.normalized = s.toLowerCase();
       return;
     }
+    if (this.keepsLayout(s)) {
+      // Every char maps to exactly one unit: only the string changes, not the alignments.
+      let out = this.lowercase ? s.toLowerCase() : s;
+      if (this.cleanText) out = out.replace(TAB_NEWLINE, " ");
+      input.normalized = out;
+      return;
+    }
     if (!this.stripAccents || !SPACING_MARK.test(s)) {
       this.normalizeFused(input);
       return;
     }
     this.normalizeStepwise(input);
+  }
+
+  /**
+   * True when no char is removed, split off, decomposed or case-mapped to something else
+   * than one unit: ASCII (controls aside) and BMP chars that all steps leave alone.
+   */
+  private keepsLayout(s: string): boolean {
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) {
+        if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return false;
+        continue;
+      }
+      if (c >= 0xd800 && c <= 0xdfff) return false;
+      if (!isPlainBmp(c)) return false;
+      if (this.handleChineseChars && isChineseChar(c)) return false;
+      if (this.cleanText && (isBertRemoved(c) || isWhitespace(c))) return false;
+    }
+    return true;
   }
 
   /**
