@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { pipeline } from "../src/pipeline.js";
 import { formatTemplate, zeroShotClassification } from "../src/tasks/zero-shot-classification.js";
 import { ControlledModel, wordPieceTokenizer } from "./helpers.js";
 
@@ -129,6 +130,17 @@ describe("zero-shot-classification", () => {
     ).rejects.toThrow(/onWarning must be a function/);
     await expect(zeroShotClassification(nli(), "x", { candidateLabels: [1] as unknown as string[] })).rejects.toThrow(
       /candidateLabels\[0\]/,
+    );
+  });
+
+  it("pipeline() takes no candidateLabels (Python's constructor does not); the call must give them", async () => {
+    const zs = await pipeline("zero-shot-classification", nli());
+    expect(await zs("the match", { candidateLabels: "cooking, sports, politics" })).toEqual(
+      await zeroShotClassification(nli(), "the match", { candidateLabels: ["cooking", "sports", "politics"] }),
+    );
+    await expect(zs("the match")).rejects.toThrow(/candidateLabels is required/);
+    await expect(pipeline("zero-shot-classification", nli(), { multiLabel: "yes" as never })).rejects.toThrow(
+      /multiLabel/,
     );
   });
 });

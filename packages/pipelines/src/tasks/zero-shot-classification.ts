@@ -22,6 +22,8 @@ import {
   checkObject,
   checkString,
   describe,
+  OPTIONS_ONLY,
+  OptionsChecked,
 } from "../validate.js";
 
 export interface ZeroShotClassificationOptions {
@@ -80,13 +82,15 @@ export async function zeroShotClassification(
   const o = checkObject(options, "options");
   checkKnownOptions(o, KNOWN, "zero-shot-classification");
   const warn = warningSink(o.onWarning);
-  const labels = parseLabels(o.candidateLabels);
   const template =
     o.hypothesisTemplate === undefined
       ? "This example is {}."
       : checkString(o.hypothesisTemplate, "options.hypothesisTemplate");
   const multiLabel = o.multiLabel === undefined ? false : checkBoolean(o.multiLabel, "options.multiLabel");
   const batchSize = o.batchSize === undefined ? undefined : checkInteger(o.batchSize, "options.batchSize", 1);
+  // Python's constructor takes no candidate_labels; they are required by the call (which may pass them).
+  if (o.candidateLabels === undefined && (inputs as unknown) === OPTIONS_ONLY) throw new OptionsChecked();
+  const labels = parseLabels(o.candidateLabels);
   if (labels.length === 0) throw new RangeError("options.candidateLabels must include at least one label");
   if (formatTemplate(template, labels[0]) === template) {
     throw new RangeError(
