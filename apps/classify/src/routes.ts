@@ -1,8 +1,12 @@
 import type { Model } from "@edgeformers/engine";
 import { type PipelineTask, pipeline } from "@edgeformers/pipelines";
 import {
+  checkInputs,
+  checkModelLimits,
   ProblemError,
   parseModelConfig,
+  type ResolvedModel,
+  readLimits,
   readValidJson,
   resolveModel,
   resolveModelForTask,
@@ -38,9 +42,9 @@ async function modelFor(
   c: AppContext,
   requested: string | undefined,
   task: string,
-): Promise<{ name: string; model: Model }> {
+): Promise<{ resolved: ResolvedModel; model: Model }> {
   const resolved = resolveModelForTask(parseModelConfig(c.env.MODEL_CONFIG), requested, task, ROUTE_TASKS[task]);
-  return { name: resolved.name, model: await getModel(resolved, c.env, c.get("metrics")) };
+  return { resolved, model: await getModel(resolved, c.env, c.get("metrics")) };
 }
 
 /** Python's keyword names → the pipelines' camelCase options; absent values are left out. */
@@ -60,7 +64,11 @@ async function run(
   inputs: unknown,
   options: Record<string, unknown>,
 ) {
-  const { model } = await modelFor(c, modelName, task);
+  const { resolved, model } = await modelFor(c, modelName, task);
+  // Request limits: the worker's inputs per request, and the model's own maxBatch.
+  const count = Array.isArray(inputs) ? inputs.length : 1;
+  if (count > readLimits(c.env).maxInputs) checkInputs(Array(count).fill(""), "inputs", readLimits(c.env));
+  checkModelLimits(resolved, count, undefined, "inputs");
   const pipe = await pipeline(task, model, camelOptions(options) as never);
   return (pipe as (inputs: unknown) => Promise<unknown>)(inputs);
 }

@@ -1,8 +1,10 @@
 import {
   checkInputs,
+  checkModelLimits,
   checkTokens,
   ProblemError,
   parseModelConfig,
+  type ResolvedModel,
   readLimits,
   readValidJson,
   resolveModelForTask,
@@ -32,9 +34,9 @@ async function embedderFor(
   c: AppContext,
   requested: string | undefined,
   task = "feature-extraction",
-): Promise<{ name: string; embedder: Embedder }> {
+): Promise<{ name: string; model: ResolvedModel; embedder: Embedder }> {
   const model = resolveModelForTask(parseModelConfig(c.env.MODEL_CONFIG), requested, task, EMBEDDING_TASKS);
-  return { name: model.name, embedder: await getEmbedder(model, c.env, c.get("metrics")) };
+  return { name: model.name, model, embedder: await getEmbedder(model, c.env, c.get("metrics")) };
 }
 
 /**
@@ -68,10 +70,12 @@ function checkDimensions(embedder: Embedder, dimensions: number | undefined): vo
   }
 }
 
-function countTokens(c: AppContext, model: string, ids: readonly number[][]): void {
+/** Checks the request's tokens against the worker's and the model's limits, then counts them. */
+function countTokens(c: AppContext, model: ResolvedModel, ids: readonly number[][], field = "inputs"): void {
   const tokens = ids.reduce((sum, list) => sum + list.length, 0);
   checkTokens(tokens, readLimits(c.env));
-  c.get("metrics").addTokens(model, tokens);
+  checkModelLimits(model, ids.length, tokens, field);
+  c.get("metrics").addTokens(model.name, tokens);
 }
 
 const leftTruncationUnsupported = (direction: string) => {
@@ -91,7 +95,7 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
     const request = await readValidJson(c, OpenAIEmbeddingsRequest);
     const { input } = request;
     const limits = readLimits(c.env);
-    const { name, embedder } = await embedderFor(c, request.model);
+    const { name, model, embedder } = await embedderFor(c, request.model);
     checkDimensions(embedder, request.dimensions);
     const options = { truncate: false, normalize: embedder.normalizeByDefault, dimensions: request.dimensions };
     let ids: number[][];
@@ -100,7 +104,7 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
       const texts = typeof input === "string" ? [input] : (input as string[]);
       checkInputs(texts, "input", limits);
       ids = tokenizeAll(embedder, texts, false, "input");
-      countTokens(c, name, ids);
+      countTokens(c, model, ids, "input");
       vectors = await embedder.embed(texts, options);
     } else {
       // Token-id input, as OpenAI accepts: one list or a list of lists.
@@ -119,7 +123,7 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
           field: "input",
         });
       }
-      countTokens(c, name, ids);
+      countTokens(c, model, ids, "input");
       vectors = embedder.embedIds(ids, options);
     }
     const tokens = ids.reduce((sum, list) => sum + list.length, 0);
@@ -136,9 +140,9 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
     leftTruncationUnsupported(request.truncation_direction);
     const texts = typeof request.inputs === "string" ? [request.inputs] : request.inputs;
     checkInputs(texts, "inputs", readLimits(c.env));
-    const { name, embedder } = await embedderFor(c, request.model);
+    const { model, embedder } = await embedderFor(c, request.model);
     checkDimensions(embedder, request.dimensions);
-    countTokens(c, name, tokenizeAll(embedder, texts, request.truncate, "inputs"));
+    countTokens(c, model, tokenizeAll(embedder, texts, request.truncate, "inputs"));
     const vectors = await embedder.embed(texts, {
       truncate: request.truncate,
       normalize: request.normalize,
@@ -153,7 +157,7 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
     leftTruncationUnsupported(request.truncation_direction);
     const texts = typeof request.inputs === "string" ? [request.inputs] : request.inputs;
     checkInputs(texts, "inputs", readLimits(c.env));
-    const { name, embedder } = await embedderFor(c, request.model);
+    const { model, embedder } = await embedderFor(c, request.model);
     if (!embedder.embedTokens) {
       throw new ProblemError({
         status: 422,
@@ -162,7 +166,7 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
         field: "model",
       });
     }
-    countTokens(c, name, tokenizeAll(embedder, texts, request.truncate, "inputs"));
+    countTokens(c, model, tokenizeAll(embedder, texts, request.truncate, "inputs"));
     return c.json(await embedder.embedTokens(texts, request.truncate));
   });
 
@@ -170,7 +174,7 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
     const request = await readValidJson(c, TeiRerankRequest);
     leftTruncationUnsupported(request.truncation_direction);
     checkInputs([request.query, ...request.texts], "texts", readLimits(c.env));
-    const { name, embedder } = await embedderFor(c, request.model, "rerank");
+    const { model, embedder } = await embedderFor(c, request.model, "rerank");
     if (!embedder.rerank) {
       throw new ProblemError({
         status: 422,
@@ -179,7 +183,7 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
         field: "model",
       });
     }
-    countTokens(c, name, tokenizeAll(embedder, request.texts, request.truncate, "texts"));
+    countTokens(c, model, tokenizeAll(embedder, request.texts, request.truncate, "texts"), "texts");
     const ranked = await embedder.rerank(request.query, request.texts, {
       rawScores: request.raw_scores,
       truncate: request.truncate,
@@ -198,8 +202,8 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
     leftTruncationUnsupported(request.truncation_direction);
     const texts = [request.inputs.source_sentence, ...request.inputs.sentences];
     checkInputs(texts, "inputs.sentences", readLimits(c.env));
-    const { name, embedder } = await embedderFor(c, request.model);
-    countTokens(c, name, tokenizeAll(embedder, texts, request.truncate, "inputs"));
+    const { model, embedder } = await embedderFor(c, request.model);
+    countTokens(c, model, tokenizeAll(embedder, texts, request.truncate, "inputs"));
     const [source, ...others] = await embedder.embed(texts, {
       truncate: request.truncate,
       normalize: false,
@@ -212,8 +216,8 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
     const request = await readValidJson(c, WorkersAiRequest);
     const texts = typeof request.text === "string" ? [request.text] : request.text;
     checkInputs(texts, "text", readLimits(c.env));
-    const { name, embedder } = await embedderFor(c, c.req.param("model"));
-    countTokens(c, name, tokenizeAll(embedder, texts, request.truncate_inputs, "text"));
+    const { model, embedder } = await embedderFor(c, c.req.param("model"));
+    countTokens(c, model, tokenizeAll(embedder, texts, request.truncate_inputs, "text"), "text");
     const vectors = await embedder.embed(texts, {
       truncate: request.truncate_inputs,
       normalize: embedder.normalizeByDefault,
@@ -228,7 +232,7 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
     const { inputs } = request;
     const parameters = request.parameters ?? {};
     leftTruncationUnsupported(parameters.truncation_direction ?? "right");
-    const { name, embedder } = await embedderFor(c, c.req.param("model"));
+    const { model, embedder } = await embedderFor(c, c.req.param("model"));
     const truncate = parameters.truncate ?? false;
     const similarity = typeof inputs === "object" && !Array.isArray(inputs);
     const texts = similarity
@@ -237,7 +241,7 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
         ? [inputs]
         : inputs;
     checkInputs(texts, "inputs", readLimits(c.env));
-    countTokens(c, name, tokenizeAll(embedder, texts, truncate, "inputs"));
+    countTokens(c, model, tokenizeAll(embedder, texts, truncate, "inputs"));
     const vectors = await embedder.embed(texts, {
       truncate,
       normalize: similarity ? false : (parameters.normalize ?? embedder.normalizeByDefault),

@@ -168,3 +168,16 @@ describe("the real Model2Vec fixture through HTTP", () => {
     await expectProblem(await post("/v1/embeddings", { input: text }, { MODEL_CONFIG: config }), 413);
   });
 });
+
+describe("a model's own limits from MODEL_CONFIG", () => {
+  it("answers 413 over maxBatch inputs or maxTokens tokens", async () => {
+    const limited = {
+      tiny: { source: "r2:tiny-static/", task: "feature-extraction", backend: "static", maxBatch: 2, maxTokens: 3 },
+    };
+    const many = await post("/v1/embeddings", { input: ["a", "a", "a"] }, { MODEL_CONFIG: limited });
+    expect((await expectProblem(many, 413)).field).toBe("input");
+    const long = await post("/embed", { inputs: ["hello world", "hello world"] }, { MODEL_CONFIG: limited });
+    expect((await expectProblem(long, 413)).detail).toContain("maxTokens of 3");
+    expect((await post("/embed", { inputs: ["hello world"] }, { MODEL_CONFIG: limited })).status).toBe(200);
+  });
+});

@@ -1,8 +1,10 @@
 import {
   checkInputs,
+  checkModelLimits,
   checkTokens,
   ProblemError,
   parseModelConfig,
+  type ResolvedModel,
   readLimits,
   readValidJson,
   resolveModel,
@@ -21,9 +23,9 @@ type AppContext = Context<ServerEnv<TokenizeBindings>>;
 async function tokenizerFor(
   c: AppContext,
   requested: string | undefined,
-): Promise<{ name: string; tokenizer: Tokenizer }> {
+): Promise<{ name: string; model: ResolvedModel; tokenizer: Tokenizer }> {
   const model = resolveModel(parseModelConfig(c.env.MODEL_CONFIG), requested);
-  return { name: model.name, tokenizer: await getTokenizer(model, c.env, c.get("metrics")) };
+  return { name: model.name, model, tokenizer: await getTokenizer(model, c.env, c.get("metrics")) };
 }
 
 function truncationOf(request: TokenizeRequest): EncodeOptions["truncation"] {
@@ -103,7 +105,7 @@ export function registerRoutes(app: ServiceApp<TokenizeBindings>): void {
     checkInputs(texts, request.texts ? "texts" : "text", limits);
     if (pairs) checkInputs(pairs, "text_pair", limits);
 
-    const { name, tokenizer } = await tokenizerFor(c, request.model);
+    const { name, model, tokenizer } = await tokenizerFor(c, request.model);
     const options: EncodeOptions = {
       addSpecialTokens: request.add_special_tokens,
       truncation: truncationOf(request),
@@ -122,6 +124,7 @@ export function registerRoutes(app: ServiceApp<TokenizeBindings>): void {
     });
     const tokens = tokenCount(rows.map((r) => r.encoding));
     checkTokens(tokens, limits);
+    checkModelLimits(model, texts.length, tokens, request.texts ? "texts" : "text");
     c.get("metrics").addTokens(name, tokens);
 
     const column = <T>(pick: (encoding: Encoding, sample: number) => T): T | T[] => {
@@ -173,9 +176,10 @@ export function registerRoutes(app: ServiceApp<TokenizeBindings>): void {
     const texts = Array.isArray(request.inputs) ? request.inputs : [request.inputs];
     const limits = readLimits(c.env);
     checkInputs(texts, "inputs", limits);
-    const { name, tokenizer } = await tokenizerFor(c, request.model);
+    const { name, model, tokenizer } = await tokenizerFor(c, request.model);
     const encodings = tokenizer.encodeBatch(texts, { addSpecialTokens: request.add_special_tokens });
     checkTokens(tokenCount(encodings), limits);
+    checkModelLimits(model, texts.length, tokenCount(encodings), "inputs");
     c.get("metrics").addTokens(name, tokenCount(encodings));
     const encoder = new TextEncoder();
     const decoder = new TextDecoder();

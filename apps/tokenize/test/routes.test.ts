@@ -263,3 +263,20 @@ describe("observability of the tokenize routes", () => {
     expect(text).toMatch(/edgeformers_model_load_seconds\{service="tokenize",model="tiny"\} [\d.e-]+/);
   });
 });
+
+describe("a model's own limits from MODEL_CONFIG", () => {
+  it("answers 413 over maxBatch inputs or maxTokens tokens, naming the field", async () => {
+    const limited = { tiny: { source: "r2:tiny/", task: "tokenize", maxBatch: 2, maxTokens: 8 } };
+    const many = await post("/v1/tokenize", { texts: ["a", "a", "a"] }, { MODEL_CONFIG: limited });
+    expect((await expectProblem(many, 413)).detail).toContain("maxBatch of 2");
+    const long = await post(
+      "/v1/tokenize",
+      { texts: ["hello world hello", "world hello world"] },
+      { MODEL_CONFIG: limited },
+    );
+    const problem = await expectProblem(long, 413);
+    expect(problem.field).toBe("texts");
+    expect(problem.detail).toContain("maxTokens of 8");
+    expect((await post("/v1/tokenize", { texts: ["hello", "world"] }, { MODEL_CONFIG: limited })).status).toBe(200);
+  });
+});

@@ -11,6 +11,7 @@ export { bodyLimit, DEFAULT_MAX_BODY_BYTES, fieldPath, readJson, readValidJson }
 export { methodNotAllowedResponse, problemErrorHandler, problemNotFound } from "./errors.js";
 export {
   checkInputs,
+  checkModelLimits,
   checkTokens,
   DEFAULT_LIMITS,
   type LimitBindings,

@@ -65,3 +65,26 @@ export function checkTokens(count: number, limits: RequestLimits): void {
     );
   }
 }
+
+/**
+ * A model's own limits from its catalogue entry (`maxBatch` inputs and `maxTokens` tokens per
+ * request), for deployments that cap what one request may ask of a large model.
+ */
+export function checkModelLimits(
+  model: { name: string; entry: { maxBatch?: number; maxTokens?: number } },
+  inputs: number,
+  tokens: number | undefined,
+  field: string,
+): void {
+  const { maxBatch, maxTokens } = model.entry;
+  if (maxBatch !== undefined && inputs > maxBatch) {
+    throw tooLarge(field, `${inputs} inputs exceed model "${model.name}"'s maxBatch of ${maxBatch}.`, maxBatch);
+  }
+  if (maxTokens !== undefined && tokens !== undefined && tokens > maxTokens) {
+    throw tooLarge(
+      field,
+      `The request has ${tokens} tokens, over model "${model.name}"'s maxTokens of ${maxTokens}.`,
+      maxTokens,
+    );
+  }
+}
