@@ -33,12 +33,7 @@ export default defineConfig({
           }),
         ],
         // Node computes reference outputs for the workerd loadModel test.
-        test: {
-          name: "workerd",
-          dir: import.meta.dirname,
-          include: ["test/workerd/**/*.test.ts"],
-          globalSetup: [join(import.meta.dirname, "test/workerd/node-reference.ts")],
-        },
+        test: { name: "workerd", dir: import.meta.dirname, include: ["test/workerd/**/*.test.ts"], globalSetup: [join(import.meta.dirname, "test/workerd/node-reference.ts")] },
       },
     ],
   },

@@ -44,7 +44,9 @@ export class KernelsModel implements Model {
     this.perToken = new Set(head.outputNames.filter((n) => n !== "pooler_output" && perTokenHead));
     this.weightsBytes = reader.jsBytes + reader.packedBytes;
     if (this.weightsBytes > budgetBytes) {
-      throw new RangeError(`the weights need ${this.weightsBytes} bytes, more than memoryBudgetBytes ${budgetBytes}`);
+      throw new RangeError(
+        `the weights need ${this.weightsBytes} bytes, more than memoryBudgetBytes ${budgetBytes}`,
+      );
     }
     this.peakBytes = this.weightsBytes + this.arenaBytes();
   }
@@ -127,9 +129,7 @@ export class KernelsModel implements Model {
   private maxLength(): number {
     // RoBERTa-style positions start after padding_idx, so fewer tokens fit than the table has rows.
     const roberta = this.architecture.modelType === "roberta" || this.architecture.modelType === "xlm-roberta";
-    return roberta
-      ? this.encoderConfig.maxPositions - this.encoderConfig.padTokenId - 1
-      : this.encoderConfig.maxPositions;
+    return roberta ? this.encoderConfig.maxPositions - this.encoderConfig.padTokenId - 1 : this.encoderConfig.maxPositions;
   }
 
   private runBatch(group: CheckedRow[]): Record<string, Tensor> {

@@ -9,14 +9,17 @@ import { initOrtWeb, type OrtWeb } from "./configure.js";
 
 export type { OrtWeb };
 
+// Workers' type definitions declare WebAssembly.Module abstract (no compiling there); Node can.
+const compile = (bytes: Uint8Array): WebAssembly.Module =>
+  new (WebAssembly.Module as unknown as new (bytes: BufferSource) => WebAssembly.Module)(bytes);
+
 let compiled: Promise<WebAssembly.Module> | undefined;
 
 export async function loadOrtWeb(wasm?: WebAssembly.Module): Promise<OrtWeb> {
   if (wasm) return initOrtWeb(wasm);
   compiled ??= (async () => {
     const path = createRequire(import.meta.url).resolve("onnxruntime-web/ort-wasm-simd-threaded.wasm");
-    // Synchronous compile is fine in Node (the Workers types lack WebAssembly.compile).
-    return new WebAssembly.Module(await readFile(path));
+    return compile(new Uint8Array(await readFile(path)));
   })();
   return initOrtWeb(await compiled);
 }

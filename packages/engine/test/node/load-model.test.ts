@@ -113,9 +113,7 @@ describe("loadModel options", () => {
     await expect(bad({ dtype: "f16" })).rejects.toThrow(/options\.dtype must be one of f32, int8/);
     await expect(bad({ memoryBudgetBytes: -1 })).rejects.toThrow(RangeError);
     await expect(bad({ backend: "static" })).rejects.toThrow(/only runs model2vec models/);
-    await expect(bad({ backend: "ort" })).rejects.toThrow(
-      /the ort backend needs onnx\/model\.onnx for dtype "f32" \(found: none\)/,
-    );
+    await expect(bad({ backend: "ort" })).rejects.toThrow(/the ort backend needs onnx\/model\.onnx for dtype "f32" \(found: none\)/);
     await expect(loadModel(null as never)).rejects.toThrow(TypeError);
   });
 
@@ -143,56 +141,17 @@ describe("forward input checks", () => {
     model = await loadModel(new BundleSource(generateTinyEncoder({ seed: 103 }).files));
   });
   const cases: [string, unknown, RegExp, typeof TypeError | typeof RangeError][] = [
-    [
-      "mask row length",
-      {
-        inputIds: [
-          [2, 3],
-          [2, 5, 6, 7, 8, 9, 3],
-        ],
-        attentionMask: [
-          [1, 1],
-          [1, 1, 1, 1, 1, 1],
-        ],
-      },
-      /inputIds\[1\] has length 7 but attentionMask\[1\] has 6/,
-      RangeError,
-    ],
-    [
-      "id out of vocabulary",
-      { inputIds: [[2, 32, 3]] },
-      /inputIds\[0\]\[1\] = 32 is outside the vocabulary \[0, 32\)/,
-      RangeError,
-    ],
+    ["mask row length", { inputIds: [[2, 3], [2, 5, 6, 7, 8, 9, 3]], attentionMask: [[1, 1], [1, 1, 1, 1, 1, 1]] }, /inputIds\[1\] has length 7 but attentionMask\[1\] has 6/, RangeError],
+    ["id out of vocabulary", { inputIds: [[2, 32, 3]] }, /inputIds\[0\]\[1\] = 32 is outside the vocabulary \[0, 32\)/, RangeError],
     ["negative id", { inputIds: [[2, -1]] }, /inputIds\[0\]\[1\] = -1/, RangeError],
     ["fractional id", { inputIds: [[2, 1.5]] }, /inputIds\[0\]\[1\] must be an integer/, TypeError],
-    [
-      "token type out of range",
-      { inputIds: [[2, 5]], tokenTypeIds: [[0, 2]] },
-      /tokenTypeIds\[0\]\[1\] = 2 is outside \[0, 2\)/,
-      RangeError,
-    ],
-    [
-      "mask value",
-      { inputIds: [[2, 5]], attentionMask: [[1, 7]] },
-      /attentionMask\[0\]\[1\] = 7 is outside \{0, 1\}/,
-      RangeError,
-    ],
-    [
-      "sequence count",
-      { inputIds: [[2], [3]], attentionMask: [[1]] },
-      /inputIds has 2 sequences but attentionMask has 1/,
-      RangeError,
-    ],
+    ["token type out of range", { inputIds: [[2, 5]], tokenTypeIds: [[0, 2]] }, /tokenTypeIds\[0\]\[1\] = 2 is outside \[0, 2\)/, RangeError],
+    ["mask value", { inputIds: [[2, 5]], attentionMask: [[1, 7]] }, /attentionMask\[0\]\[1\] = 7 is outside \{0, 1\}/, RangeError],
+    ["sequence count", { inputIds: [[2], [3]], attentionMask: [[1]] }, /inputIds has 2 sequences but attentionMask has 1/, RangeError],
     ["empty batch", { inputIds: [] }, /at least one sequence/, RangeError],
     ["empty row", { inputIds: [[2], []] }, /inputIds\[1\] is empty/, RangeError],
     ["not arrays", { inputIds: "2 3" }, /inputIds must be an array/, TypeError],
-    [
-      "too long",
-      { inputIds: [Array(25).fill(5)] },
-      /inputIds\[0\] has 25 tokens but the model accepts at most 24/,
-      RangeError,
-    ],
+    ["too long", { inputIds: [Array(25).fill(5)] }, /inputIds\[0\] has 25 tokens but the model accepts at most 24/, RangeError],
   ];
   it.each(cases)("%s", async (_, inputs, message, type) => {
     const err = await model.forward(inputs as never).catch((e: unknown) => e);
@@ -202,10 +161,7 @@ describe("forward input checks", () => {
 
   it("accepts typed-array rows (Int32Array ids, Uint8Array mask) like plain arrays", async () => {
     const plain = await model.forward({ inputIds: [[2, 9, 3]], attentionMask: [[1, 1, 1]] });
-    const typed = await model.forward({
-      inputIds: [Int32Array.from([2, 9, 3])],
-      attentionMask: [Uint8Array.from([1, 1, 1])],
-    });
+    const typed = await model.forward({ inputIds: [Int32Array.from([2, 9, 3])], attentionMask: [Uint8Array.from([1, 1, 1])] });
     expect(Array.from(typed.last_hidden_state.data)).toEqual(Array.from(plain.last_hidden_state.data));
     await expect(model.forward({ inputIds: [new DataView(new ArrayBuffer(4))] as never })).rejects.toThrow(TypeError);
   });

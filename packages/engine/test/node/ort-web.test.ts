@@ -83,7 +83,8 @@ describe("onnxruntime-web (one wasm thread) through loadModel's ort backend", ()
   it("is initialised once; another wasm module afterwards is refused", async () => {
     expect(await loadOrtWeb()).toBe(ortWeb);
     expect(ortWeb.env.wasm.numThreads).toBe(1);
-    const other = new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+    const Module = WebAssembly.Module as unknown as new (bytes: BufferSource) => WebAssembly.Module;
+    const other = new Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
     await expect(loadOrtWeb(other)).rejects.toThrow(/already initialised with another WebAssembly\.Module/);
     // The patched WebAssembly.instantiate was put back.
     expect(WebAssembly.instantiate.toString()).toContain("[native code]");
