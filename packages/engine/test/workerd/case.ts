@@ -1,7 +1,10 @@
 // Shared by vitest.config.ts (Node computes the reference) and load-model.test.ts (workerd).
 import type { TinyEncoderOptions } from "../../src/testing/tiny-encoder.js";
 
-export const WORKERD_CASE: { options: TinyEncoderOptions; inputs: { inputIds: number[][]; attentionMask: number[][] } } = {
+export const WORKERD_CASE: {
+  options: TinyEncoderOptions;
+  inputs: { inputIds: number[][]; attentionMask: number[][] };
+} = {
   options: { seed: 202, modelType: "roberta", head: "ForSequenceClassification" },
   inputs: {
     inputIds: [

@@ -3,8 +3,15 @@ import type { TestProject } from "vitest/node";
 import { BundleSource, loadModel } from "../../src/index.js";
 import { generateTinyEncoder } from "../../src/testing/tiny-encoder.js";
 import { WORKERD_CASE } from "./case.js";
+import { ortCase } from "./ort-case.js";
 
 export default async function setup(project: TestProject): Promise<void> {
   const model = await loadModel(new BundleSource(generateTinyEncoder(WORKERD_CASE.options).files));
   project.provide("engineNodeLogits", Array.from((await model.forward(WORKERD_CASE.inputs)).logits.data));
+  // onnxruntime-node on the ort case, the oracle of test/workerd/ort-web.test.ts.
+  const { files, inputs } = ortCase();
+  const onnxruntime = await import("onnxruntime-node");
+  const ort = await loadModel(new BundleSource(files), { backend: "ort", onnxruntime });
+  const logits = (await ort.forward(inputs)).logits;
+  project.provide("ortNodeLogits", { data: Array.from(logits.data), dims: [...logits.dims] });
 }
