@@ -114,7 +114,12 @@ function encode(nodes: Node[], inits: Init[], inputs: Value[], outputs: Value[])
     .done();
 }
 
-export type BertHead = "base" | "ForSequenceClassification" | "ForTokenClassification" | "ForQuestionAnswering" | "ForMaskedLM";
+export type BertHead =
+  | "base"
+  | "ForSequenceClassification"
+  | "ForTokenClassification"
+  | "ForQuestionAnswering"
+  | "ForMaskedLM";
 
 export interface BertSpec {
   head: BertHead;
@@ -172,7 +177,10 @@ export function bertOnnx(spec: BertSpec): Uint8Array {
   };
   const linear = (x: string, name: string) => op("Add", [matmulT(x, `${name}.weight`), t(`${name}.bias`)]);
   const layerNorm = (x: string, name: string) =>
-    op("LayerNormalization", [x, t(`${name}.weight`), t(`${name}.bias`)], { axis: -1, epsilon: { float: spec.layerNormEps } });
+    op("LayerNormalization", [x, t(`${name}.weight`), t(`${name}.bias`)], {
+      axis: -1,
+      epsilon: { float: spec.layerNormEps },
+    });
   const gelu = (y: string) => {
     const erf = op("Erf", [op("Div", [y, scalar(Math.SQRT2)])]);
     return op("Mul", [op("Mul", [y, scalar(0.5)]), op("Add", [erf, scalar(1)])]);
@@ -203,8 +211,14 @@ export function bertOnnx(spec: BertSpec): Uint8Array {
     const v = split(linear(x, `${q0}attention.self.value`), [0, 2, 1, 3]);
     const probs = op("Softmax", [op("Add", [op("Mul", [op("MatMul", [q, k]), scale]), maskBias])], { axis: -1 });
     const context = op("Reshape", [op("Transpose", [op("MatMul", [probs, v])], { perm: [0, 2, 1, 3] }), hiddenShape]);
-    const x1 = layerNorm(op("Add", [linear(context, `${q0}attention.output.dense`), x]), `${q0}attention.output.LayerNorm`);
-    x = layerNorm(op("Add", [linear(gelu(linear(x1, `${q0}intermediate.dense`)), `${q0}output.dense`), x1]), `${q0}output.LayerNorm`);
+    const x1 = layerNorm(
+      op("Add", [linear(context, `${q0}attention.output.dense`), x]),
+      `${q0}attention.output.LayerNorm`,
+    );
+    x = layerNorm(
+      op("Add", [linear(gelu(linear(x1, `${q0}intermediate.dense`)), `${q0}output.dense`), x1]),
+      `${q0}output.LayerNorm`,
+    );
   }
 
   const outputs: Value[] = [];
@@ -234,9 +248,18 @@ export function bertOnnx(spec: BertSpec): Uint8Array {
       break;
     }
     case "ForMaskedLM": {
-      const transformed = layerNorm(gelu(linear(x, "cls.predictions.transform.dense")), "cls.predictions.transform.LayerNorm");
-      const weight = tensors["cls.predictions.decoder.weight"] ? "cls.predictions.decoder.weight" : `${P}embeddings.word_embeddings.weight`;
-      emit(op("Add", [matmulT(transformed, weight), t("cls.predictions.bias")]), "logits", ["batch", "seq", rows(weight)]);
+      const transformed = layerNorm(
+        gelu(linear(x, "cls.predictions.transform.dense")),
+        "cls.predictions.transform.LayerNorm",
+      );
+      const weight = tensors["cls.predictions.decoder.weight"]
+        ? "cls.predictions.decoder.weight"
+        : `${P}embeddings.word_embeddings.weight`;
+      emit(op("Add", [matmulT(transformed, weight), t("cls.predictions.bias")]), "logits", [
+        "batch",
+        "seq",
+        rows(weight),
+      ]);
       break;
     }
   }
