@@ -195,8 +195,8 @@ function writeModel(id: string, head: BertHead, seed: number, labels?: string[])
   return id;
 }
 
-async function ours(id: string): Promise<PipelineModel> {
-  return engine.loadModel(new engine.DirectorySource(join(root, id)), { backend: "kernels" });
+async function ours(id: string, backend: "kernels" | "ort" = "kernels"): Promise<PipelineModel> {
+  return engine.loadModel(new engine.DirectorySource(join(root, id)), { backend });
 }
 
 async function theirs(task: string, id: string) {
@@ -615,6 +615,46 @@ describe("transformers.js comparison (tiny BERT models, the same weights as safe
       const b = (await q(text)).tolist(); // transformers.js' default pooling is none
       expect(b[0]).toHaveLength(a.length);
       record("feature-extraction none", maxDiff(flat(a), flat(b[0])));
+    }
+  });
+
+  it("the engine's ort backend on the same onnx/model.onnx gives the same results", async () => {
+    const tc = writeModel("ort-tc", "ForSequenceClassification", 1, ["negative", "neutral", "positive"]);
+    const ner = writeModel("ort-ner", "ForTokenClassification", 5, NER_LABELS);
+    const fe = writeModel("ort-fe", "base", 9);
+    const classify = await pipeline("text-classification", await ours(tc, "ort"));
+    const tag = await pipeline("token-classification", await ours(ner, "ort"));
+    const embed = await pipeline("feature-extraction", await ours(fe, "ort"));
+    const [tcTheirs, nerTheirs, feTheirs] = [
+      await theirs("text-classification", tc),
+      await theirs("token-classification", ner),
+      await theirs("feature-extraction", fe),
+    ];
+    for (const text of TEXTS) {
+      const a = (await classify(text, { topK: null })) as Any[];
+      const b = await tcTheirs(text, { top_k: 3 });
+      expect(a.map((x) => x.label)).toEqual(b.map((x: Any) => x.label));
+      record(
+        "ort backend",
+        maxDiff(
+          a.map((x) => x.score),
+          b.map((x: Any) => x.score),
+        ),
+      );
+      const c = (await tag(text)) as Any[];
+      const d = await nerTheirs(text);
+      expect(c.map((x) => `${x.entity}:${x.index}:${x.word}`)).toEqual(
+        d.map((x: Any) => `${x.entity}:${x.index}:${x.word}`),
+      );
+      record(
+        "ort backend",
+        maxDiff(
+          c.map((x) => x.score),
+          d.map((x: Any) => x.score),
+        ),
+      );
+      const e = (await embed(text, { pooling: "mean", normalize: true })) as number[];
+      record("ort backend", maxDiff(e, (await feTheirs(text, { pooling: "mean", normalize: true })).tolist()[0]));
     }
   });
 });
