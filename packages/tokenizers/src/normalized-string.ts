@@ -18,7 +18,16 @@ export type SplitBehavior = "removed" | "isolated" | "merged_with_previous" | "m
 /** A match list covering the whole string: [start, end, isMatch] triples flattened. */
 export type Matches = number[];
 
+const NO_ALIGNMENTS = new Int32Array(0);
+
 export class NormalizedString {
+  /**
+   * Set while the string is still the untouched input (or a 1:1 rewrite of it, e.g. ASCII
+   * lowercasing): alignments are then implicit (unit `base + i` ↦ input unit, pairs of
+   * surrogates together) and the arrays are only built when something needs them.
+   */
+  private identity = false;
+
   constructor(
     public normalized: string,
     /** Alignment arrays, possibly shared with the string this one was sliced from... */
@@ -34,28 +43,38 @@ export class NormalizedString {
   /** Gives this string its own alignment arrays before they are modified. */
   private own(): void {
     const n = this.normalized.length;
+    if (this.identity) {
+      const s = new Int32Array(n);
+      const e = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        s[i] = this.startOf(i);
+        e[i] = this.endOf(i);
+      }
+      this.identity = false;
+      this.alignStart = s;
+      this.alignEnd = e;
+      this.base = 0;
+      return;
+    }
     if (this.base === 0 && this.alignStart.length === n) return;
     this.alignStart = this.alignStart.slice(this.base, this.base + n);
     this.alignEnd = this.alignEnd.slice(this.base, this.base + n);
     this.base = 0;
   }
 
+  /** Replaces the text and its alignments (arrays may be longer than the text). */
+  reset(text: string, starts: Int32Array, ends: Int32Array): void {
+    this.normalized = text;
+    this.alignStart = starts;
+    this.alignEnd = ends;
+    this.base = 0;
+    this.identity = false;
+  }
+
   static fromText(text: string, start = 0): NormalizedString {
-    const n = text.length;
-    const s = new Int32Array(n);
-    const e = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-        s[i] = s[i + 1] = start + i;
-        e[i] = e[i + 1] = start + i + 2;
-        i++;
-      } else {
-        s[i] = start + i;
-        e[i] = start + i + 1;
-      }
-    }
-    return new NormalizedString(text, s, e, start, start + n);
+    const ns = new NormalizedString(text, NO_ALIGNMENTS, NO_ALIGNMENTS, start, start + text.length, start);
+    ns.identity = true;
+    return ns;
   }
 
   get length(): number {
@@ -65,16 +84,33 @@ export class NormalizedString {
   /** Maps a normalized range of this string to an absolute original range (Rust `convert_offsets`). */
   originalRange(start: number, end: number): [number, number] {
     if (start >= end) return [this.originalStart + start, this.originalStart + end];
-    return [this.alignStart[this.base + start], this.alignEnd[this.base + end - 1]];
+    return [this.startOf(start), this.endOf(end - 1)];
   }
 
   /** Original start of normalized unit `i`. */
   startOf(i: number): number {
+    if (this.identity) {
+      const c = this.normalized.charCodeAt(i);
+      // The second unit of a surrogate pair starts with the pair.
+      if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
+        const p = this.normalized.charCodeAt(i - 1);
+        if (p >= 0xd800 && p <= 0xdbff) return this.base + i - 1;
+      }
+      return this.base + i;
+    }
     return this.alignStart[this.base + i];
   }
 
   /** Original end of normalized unit `i`. */
   endOf(i: number): number {
+    if (this.identity) {
+      const c = this.normalized.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < this.normalized.length) {
+        const d = this.normalized.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) return this.base + i + 2;
+      }
+      return this.base + i + 1;
+    }
     return this.alignEnd[this.base + i];
   }
 
@@ -82,18 +118,19 @@ export class NormalizedString {
   slice(start: number, end: number): NormalizedString {
     if (start >= end) {
       const at = this.originalStart + start;
-      return new NormalizedString("", new Int32Array(0), new Int32Array(0), at, at);
+      return new NormalizedString("", NO_ALIGNMENTS, NO_ALIGNMENTS, at, at);
     }
     if (start === 0 && end === this.normalized.length) return this;
-    const b = this.base;
-    return new NormalizedString(
+    const child = new NormalizedString(
       this.normalized.slice(start, end),
       this.alignStart,
       this.alignEnd,
-      this.alignStart[b + start],
-      this.alignEnd[b + end - 1],
-      b + start,
+      this.startOf(start),
+      this.endOf(end - 1),
+      this.base + start,
     );
+    child.identity = this.identity;
+    return child;
   }
 
   /**
@@ -235,6 +272,7 @@ export class NormalizedString {
     const n = this.normalized.length;
     if (n === 0 || text.length === 0) return;
     const k = text.length;
+    this.own();
     const b = this.base;
     const s = new Int32Array(n + k);
     const e = new Int32Array(n + k);

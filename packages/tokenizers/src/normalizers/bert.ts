@@ -193,11 +193,8 @@ export class BertNormalizer implements Normalizer {
     for (let j = 0; j < k; j += 8192) {
       text += String.fromCharCode.apply(null, units.subarray(j, Math.min(k, j + 8192)) as unknown as number[]);
     }
-    input.normalized = text;
     // The arrays may be longer than the text: NormalizedString only reads the first k.
-    input.alignStart = starts;
-    input.alignEnd = ends;
-    input.base = 0;
+    input.reset(text, starts, ends);
   }
 
   private normalizeStepwise(input: NormalizedString): void {

@@ -81,10 +81,7 @@ export function byteLevelTransform(input: NormalizedString): void {
   for (let j = 0; j < total; j += 8192) {
     text += String.fromCharCode.apply(null, units.subarray(j, Math.min(total, j + 8192)) as unknown as number[]);
   }
-  input.normalized = text;
-  input.alignStart = starts;
-  input.alignEnd = ends;
-  input.base = 0;
+  input.reset(text, starts, ends);
 }
 
 export class ByteLevelNormalizer implements Normalizer {
