@@ -5,7 +5,17 @@
  */
 
 class Proto {
-  private readonly bytes: number[] = [];
+  // Small writes gather in `pending`; large payloads (initializers of bert-base size, hundreds of
+  // MB) are kept as chunks, since a number[] of that many bytes exceeds V8's array limit.
+  private readonly chunks: Uint8Array[] = [];
+  private pending: number[] = [];
+
+  private flush(): void {
+    if (this.pending.length > 0) {
+      this.chunks.push(Uint8Array.from(this.pending));
+      this.pending = [];
+    }
+  }
 
   private varint(value: bigint): void {
     let v = BigInt.asUintN(64, value); // negative int64s: 10-byte two's complement
@@ -13,7 +23,7 @@ class Proto {
       let b = Number(v & 0x7fn);
       v >>= 7n;
       if (v !== 0n) b |= 0x80;
-      this.bytes.push(b);
+      this.pending.push(b);
     } while (v !== 0n);
   }
 
@@ -25,14 +35,18 @@ class Proto {
 
   float(field: number, value: number): this {
     this.varint(BigInt((field << 3) | 5));
-    this.bytes.push(...new Uint8Array(new Float32Array([value]).buffer));
+    this.pending.push(...new Uint8Array(new Float32Array([value]).buffer));
     return this;
   }
 
   raw(field: number, data: Uint8Array): this {
     this.varint(BigInt((field << 3) | 2));
     this.varint(BigInt(data.length));
-    for (const b of data) this.bytes.push(b);
+    if (data.length < 256) for (const b of data) this.pending.push(b);
+    else {
+      this.flush();
+      this.chunks.push(data);
+    }
     return this;
   }
 
@@ -47,7 +61,14 @@ class Proto {
   }
 
   done(): Uint8Array {
-    return Uint8Array.from(this.bytes);
+    this.flush();
+    const out = new Uint8Array(this.chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
   }
 }
 

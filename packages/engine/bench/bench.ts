@@ -1,0 +1,321 @@
+/**
+ * Engine forward latency against onnxruntime-web (wasm, one thread) and onnxruntime-node (one
+ * thread) on ONNX exports of the same random weights (test/helpers/encoder-onnx.ts), plus cold
+ * start and memory. Bundled and run by bench/run.mjs; writes bench/results.json and results.md.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createKernels, supportsRelaxedSimd } from "@edgeformers/kernels";
+import * as ortNode from "onnxruntime-node";
+import { BundleSource, loadModel, type Model } from "../src/index.js";
+import { loadOrtWeb } from "../src/ort-web/node.js";
+import { generateTinyEncoder } from "../src/testing/tiny-encoder.js";
+import { encoderOnnx } from "../test/helpers/encoder-onnx.js";
+
+const here = process.env.BENCH_DIR ?? ".";
+const kernelsDir = process.env.KERNELS_DIST ?? join(here, "../../kernels/dist");
+const QUICK = process.env.BENCH_QUICK === "1";
+/** Per-cell time cap for the timed runs (after one warm-up): at least 2 runs, at most 7. */
+const CELL_MS = Number(process.env.BENCH_CELL_MS ?? 2500);
+
+interface Shape {
+  name: string;
+  hiddenSize: number;
+  numLayers: number;
+  numHeads: number;
+  intermediateSize: number;
+  vocabSize: number;
+}
+const SHAPES: Shape[] = [
+  { name: "MiniLM-L6 shape", hiddenSize: 384, numLayers: 6, numHeads: 12, intermediateSize: 1536, vocabSize: 30522 },
+  { name: "bert-base shape", hiddenSize: 768, numLayers: 12, numHeads: 12, intermediateSize: 3072, vocabSize: 30522 },
+];
+const SEQS = QUICK ? [16] : [16, 128, 512];
+const BATCHES = [1, 8];
+/** Cut to keep the whole run within ~10 min on one thread: bert-base batch 8 × seq 512. */
+const skip = (shape: Shape, seq: number, batch: number) => shape.hiddenSize === 768 && seq === 512 && batch === 8;
+
+type Runner = "engine f32" | "engine int8" | "ort-web f32" | "ort-node f32";
+interface Cell {
+  model: string;
+  seq: number;
+  batch: number;
+  runner: Runner;
+  bestMs: number;
+  medianMs: number;
+  runs: number;
+  /** Max abs difference of last_hidden_state from ort-node f32 (engine / ort-web), cosine for int8. */
+  maxAbsVsOrtNode?: number;
+  cosineVsOrtNode?: number;
+}
+interface Cold {
+  model: string;
+  runner: Runner;
+  coldStartMs: number;
+  stats?: ReturnType<Model["stats"]>;
+  rssMB: number;
+}
+
+const rssMB = () => Math.round(process.memoryUsage().rss / 2 ** 20);
+let peakRss = 0;
+const sampleRss = () => {
+  peakRss = Math.max(peakRss, rssMB());
+};
+
+async function time(fn: () => Promise<unknown>): Promise<{ best: number; median: number; runs: number }> {
+  await fn(); // warm-up
+  sampleRss();
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < 2 || (times.length < 7 && performance.now() - start < CELL_MS)) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  sampleRss();
+  times.sort((a, b) => a - b);
+  return { best: times[0], median: times[Math.floor(times.length / 2)], runs: times.length };
+}
+
+function inputs(seq: number, batch: number, vocab: number) {
+  const ids = Array.from({ length: batch }, (_, b) =>
+    Array.from({ length: seq }, (_, s) =>
+      s === 0 ? 101 : s === seq - 1 ? 102 : 1000 + ((b * 7919 + s * 104729) % (vocab - 1000)),
+    ),
+  );
+  return {
+    inputIds: ids,
+    attentionMask: ids.map((r) => r.map(() => 1)),
+    tokenTypeIds: ids.map((r) => r.map((_, s) => (s < seq / 2 ? 0 : 1))),
+  };
+}
+
+type OrtLike = typeof ortNode;
+async function ortSession(ort: OrtLike, model: Uint8Array) {
+  return ort.InferenceSession.create(model, {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: "all",
+  });
+}
+function feeds(ort: OrtLike, x: ReturnType<typeof inputs>) {
+  const dims = [x.inputIds.length, x.inputIds[0].length];
+  const t = (a: number[][]) => new ort.Tensor("int64", BigInt64Array.from(a.flat().map(BigInt)), dims);
+  return { input_ids: t(x.inputIds), attention_mask: t(x.attentionMask), token_type_ids: t(x.tokenTypeIds) };
+}
+
+function maxAbs(a: Float32Array, b: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+function cosine(a: Float32Array, b: Float32Array): number {
+  let d = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    d += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return d / Math.sqrt(na * nb);
+}
+
+async function main() {
+  const relaxed = supportsRelaxedSimd();
+  const kernelsModule = new (WebAssembly.Module as unknown as new (b: BufferSource) => WebAssembly.Module)(
+    readFileSync(join(kernelsDir, relaxed ? "kernels.relaxed.wasm" : "kernels.simd.wasm")),
+  );
+  const ortWeb = (await loadOrtWeb()) as unknown as OrtLike;
+  const cells: Cell[] = [];
+  const cold: Cold[] = [];
+  const t0 = performance.now();
+  for (const shape of SHAPES) {
+    const tiny = generateTinyEncoder({
+      seed: 7,
+      modelType: "bert",
+      head: "base",
+      pooler: false,
+      vocabSize: shape.vocabSize,
+      hiddenSize: shape.hiddenSize,
+      numLayers: shape.numLayers,
+      numHeads: shape.numHeads,
+      intermediateSize: shape.intermediateSize,
+      maxPositions: 512,
+      weightStd: 0.02,
+    });
+    const graph = (seq: number, batch: number) =>
+      encoderOnnx({
+        modelType: "bert",
+        head: "base",
+        tensors: tiny.tensors,
+        prefix: "",
+        hiddenSize: shape.hiddenSize,
+        numHeads: shape.numHeads,
+        numLayers: shape.numLayers,
+        layerNormEps: 1e-12,
+        hiddenAct: "gelu",
+        padTokenId: 0,
+        hasTokenTypes: true,
+        batch,
+        seq,
+      }).model;
+    console.log(`[bench] ${shape.name}: weights generated (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    const budget = 2 ** 31 - 2 ** 26;
+    const engine: Partial<Record<"f32" | "int8", Model>> = {};
+    const first = inputs(16, 1, shape.vocabSize);
+    for (const dtype of ["f32", "int8"] as const) {
+      global.gc?.();
+      const start = performance.now();
+      const kernels = createKernels(kernelsModule, {
+        memoryBudgetBytes: budget,
+        flavour: relaxed ? "relaxed-simd" : "simd",
+      });
+      const model = await loadModel(new BundleSource(tiny.files), { dtype, kernels, memoryBudgetBytes: budget });
+      await model.forward(first);
+      const ms = performance.now() - start;
+      sampleRss();
+      cold.push({
+        model: shape.name,
+        runner: `engine ${dtype}`,
+        coldStartMs: ms,
+        stats: model.stats(),
+        rssMB: rssMB(),
+      });
+      engine[dtype] = model;
+      console.log(`[bench] ${shape.name}: engine ${dtype} cold start ${ms.toFixed(0)} ms`);
+    }
+    let coldDone = false;
+    for (const seq of SEQS) {
+      for (const batch of BATCHES) {
+        if (skip(shape, seq, batch)) continue;
+        const x = inputs(seq, batch, shape.vocabSize);
+        const onnx = graph(seq, batch);
+        const sessions: Partial<Record<"ort-node f32" | "ort-web f32", Awaited<ReturnType<typeof ortSession>>>> = {};
+        for (const [runner, ort] of [
+          ["ort-node f32", ortNode],
+          ["ort-web f32", ortWeb],
+        ] as const) {
+          const start = performance.now();
+          const session = await ortSession(ort, onnx);
+          if (!coldDone) {
+            // Cold start on the first shape (seq 16, batch 1): bytes in memory → first output.
+            await session.run(feeds(ort, x));
+            sampleRss();
+            cold.push({ model: shape.name, runner, coldStartMs: performance.now() - start, rssMB: rssMB() });
+          }
+          sessions[runner] = session;
+        }
+        coldDone = true;
+        const reference = (await sessions["ort-node f32"]!.run(feeds(ortNode, x))).last_hidden_state
+          .data as Float32Array;
+        for (const runner of ["ort-node f32", "ort-web f32"] as const) {
+          const ort = runner === "ort-node f32" ? ortNode : ortWeb;
+          const session = sessions[runner]!;
+          const f = feeds(ort, x);
+          const r = await time(() => session.run(f));
+          const out = (await session.run(f)).last_hidden_state.data as Float32Array;
+          cells.push({
+            model: shape.name,
+            seq,
+            batch,
+            runner,
+            bestMs: r.best,
+            medianMs: r.median,
+            runs: r.runs,
+            ...(runner === "ort-web f32" ? { maxAbsVsOrtNode: maxAbs(out, reference) } : {}),
+          });
+          await session.release();
+        }
+        for (const dtype of ["f32", "int8"] as const) {
+          const model = engine[dtype]!;
+          const r = await time(() => model.forward(x));
+          const out = (await model.forward(x)).last_hidden_state.data;
+          cells.push({
+            model: shape.name,
+            seq,
+            batch,
+            runner: `engine ${dtype}`,
+            bestMs: r.best,
+            medianMs: r.median,
+            runs: r.runs,
+            ...(dtype === "f32"
+              ? { maxAbsVsOrtNode: maxAbs(out, reference) }
+              : { cosineVsOrtNode: cosine(out, reference) }),
+          });
+        }
+        const c = cells
+          .slice(-4)
+          .map((c) => `${c.runner} ${c.bestMs.toFixed(1)}`)
+          .join(", ");
+        console.log(
+          `[bench] ${shape.name} seq ${seq} batch ${batch}: ${c} ms (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+        );
+      }
+    }
+    for (const dtype of ["f32", "int8"] as const) {
+      const c = cold.find((c) => c.model === shape.name && c.runner === `engine ${dtype}`);
+      if (c) c.stats = engine[dtype]!.stats();
+    }
+  }
+  const results = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: (await import("node:os")).cpus()[0]?.model,
+    kernels: relaxed ? "relaxed-simd" : "simd",
+    threads: 1,
+    notes: [
+      "random weights (std 0.02), BERT base model (no pooler), full attention mask, token types 0/1",
+      "int8: the engine quantises at load (per output channel); ORT's dynamic-quantized graph is not produced here (that needs onnxruntime's Python quantiser), so int8 is compared with f32 ORT",
+      "bert-base batch 8 × seq 512 skipped to keep the run within ~10 min on one thread",
+      `best and median of up to 7 timed runs after one warm-up (cap ${CELL_MS} ms per cell)`,
+    ],
+    peakRssMB: peakRss,
+    cells,
+    cold,
+  };
+  writeFileSync(join(here, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(here, "results.md"), markdown(results));
+  console.log(markdown(results));
+}
+
+function markdown(r: {
+  cells: Cell[];
+  cold: Cold[];
+  peakRssMB: number;
+  cpu?: string;
+  node: string;
+  kernels: string;
+}): string {
+  const lines = [
+    `Node ${r.node}, ${r.cpu ?? "unknown CPU"}, one thread, kernels ${r.kernels}. Forward latency, best of the timed runs (median in parentheses), ms:`,
+    "",
+    "| model | seq × batch | engine f32 | engine int8 | ort-web f32 | ort-node f32 | engine f32 / ort-web | max abs (engine, ort-web vs ort-node) | int8 cosine |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  const keys = [...new Set(r.cells.map((c) => `${c.model}|${c.seq}|${c.batch}`))];
+  for (const k of keys) {
+    const [model, seq, batch] = k.split("|");
+    const get = (runner: Runner) => r.cells.find((c) => `${c.model}|${c.seq}|${c.batch}` === k && c.runner === runner);
+    const fmt = (c?: Cell) => (c ? `${c.bestMs.toFixed(1)} (${c.medianMs.toFixed(1)})` : "—");
+    const e = get("engine f32");
+    const w = get("ort-web f32");
+    lines.push(
+      `| ${model} | ${seq} × ${batch} | ${fmt(e)} | ${fmt(get("engine int8"))} | ${fmt(w)} | ${fmt(get("ort-node f32"))} | ${e && w ? (e.bestMs / w.bestMs).toFixed(2) : "—"} | ${e?.maxAbsVsOrtNode?.toExponential(1)}, ${w?.maxAbsVsOrtNode?.toExponential(1)} | ${get("engine int8")?.cosineVsOrtNode?.toFixed(5)} |`,
+    );
+  }
+  lines.push("", "Cold start (model bytes in memory → first output, seq 16 × 1) and memory:", "");
+  lines.push(
+    "| model | runner | cold start ms | weightsBytes | peakBytes (stats) | process RSS after, MB |",
+    "| --- | --- | --- | --- | --- | --- |",
+  );
+  for (const c of r.cold) {
+    lines.push(
+      `| ${c.model} | ${c.runner} | ${c.coldStartMs.toFixed(0)} | ${c.stats ? `${(c.stats.weightsBytes / 1e6).toFixed(1)} MB` : "—"} | ${c.stats ? `${(c.stats.peakBytes / 1e6).toFixed(1)} MB` : "—"} | ${c.rssMB} |`,
+    );
+  }
+  lines.push("", `Peak process RSS over the run: ${r.peakRssMB} MB (all runtimes in one process).`, "");
+  return lines.join("\n");
+}
+
+await main();

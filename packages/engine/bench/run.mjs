@@ -1,0 +1,26 @@
+// npm run bench -w @edgeformers/engine: bundles bench.ts with esbuild (the engine is TypeScript
+// source) and runs it in Node. onnxruntime-node / -web stay external (native addon, wasm files).
+import { spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = join(here, ".out");
+mkdirSync(out, { recursive: true });
+await build({
+  entryPoints: [join(here, "bench.ts")],
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  outfile: join(out, "bench.mjs"),
+  external: ["onnxruntime-node", "onnxruntime-web", "onnxruntime-web/*"],
+  logLevel: "warning",
+});
+const r = spawnSync(process.execPath, ["--expose-gc", join(out, "bench.mjs")], {
+  stdio: "inherit",
+  env: { ...process.env, BENCH_DIR: here, KERNELS_DIST: join(here, "../../kernels/dist") },
+});
+process.exit(r.status ?? 1);
