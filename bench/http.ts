@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { writeTinyModels } from "@edgeformers/cli";
 import { LocalDirSource, loadModel, parseSafetensors, quantize } from "@edgeformers/engine";
-import { generateTinyEncoder } from "@edgeformers/engine/testing";
+import { generateTinyEncoder, sentenceTransformersFiles } from "@edgeformers/engine/testing";
 import { createKernels } from "@edgeformers/kernels";
 import { featureExtraction, pipeline } from "@edgeformers/pipelines";
 import { Tokenizer } from "@edgeformers/tokenizers";
@@ -45,18 +45,8 @@ async function writeMiniLm(dir: string): Promise<void> {
   writeFileSync(join(folder, "model.safetensors"), await quantize(parseSafetensors(weights), { kernels }));
   writeFileSync(join(folder, "config.json"), model.files["config.json"]);
   writeFileSync(join(folder, "tokenizer.json"), model.files["tokenizer.json"]);
-  writeFileSync(
-    join(folder, "modules.json"),
-    JSON.stringify([
-      { idx: 0, name: "0", path: "", type: "sentence_transformers.models.Transformer" },
-      { idx: 1, name: "1", path: "1_Pooling", type: "sentence_transformers.models.Pooling" },
-      { idx: 2, name: "2", path: "2_Normalize", type: "sentence_transformers.models.Normalize" },
-    ]),
-  );
-  writeFileSync(
-    join(folder, "1_Pooling", "config.json"),
-    JSON.stringify({ word_embedding_dimension: 384, pooling_mode_mean_tokens: true }),
-  );
+  for (const [file, content] of Object.entries(sentenceTransformersFiles(384)))
+    writeFileSync(join(folder, file), content);
 }
 
 interface Row {

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serializeSafetensors } from "@edgeformers/engine";
-import { generateTinyEncoder } from "@edgeformers/engine/testing";
+import { generateTinyEncoder, sentenceTransformersFiles } from "@edgeformers/engine/testing";
 import { TINY_TOKENIZER, TINY_VOCAB } from "../apps/tokenize/test/tiny-tokenizer.js";
 
 export const CATALOGUE = {
@@ -88,18 +88,8 @@ export function writeTaskModels(): string {
     writeFileSync(join(folder, "tokenizer.json"), generated.files["tokenizer.json"]);
     writeFileSync(join(folder, "model.safetensors"), generated.files["model.safetensors"]);
     if (m.head === "base") {
-      writeFileSync(
-        join(folder, "modules.json"),
-        JSON.stringify([
-          { idx: 0, name: "0", path: "", type: "sentence_transformers.models.Transformer" },
-          { idx: 1, name: "1", path: "1_Pooling", type: "sentence_transformers.models.Pooling" },
-          { idx: 2, name: "2", path: "2_Normalize", type: "sentence_transformers.models.Normalize" },
-        ]),
-      );
-      writeFileSync(
-        join(folder, "1_Pooling", "config.json"),
-        JSON.stringify({ word_embedding_dimension: 16, pooling_mode_mean_tokens: true }),
-      );
+      for (const [file, content] of Object.entries(sentenceTransformersFiles(16)))
+        writeFileSync(join(folder, file), content);
     }
   }
   return dir;

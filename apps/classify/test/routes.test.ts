@@ -1,9 +1,9 @@
 import { env } from "cloudflare:test";
 import { BundleSource, loadModel } from "@edgeformers/engine";
+import { generateTinyEncoder } from "@edgeformers/engine/testing";
 import { pipeline } from "@edgeformers/pipelines";
 import { expectProblem } from "@edgeformers/server/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { generateTinyEncoder } from "../../../packages/engine/src/testing/tiny-encoder.js";
 import app from "../src/index.js";
 
 /**

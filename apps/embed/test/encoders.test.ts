@@ -1,9 +1,9 @@
 import { env } from "cloudflare:test";
 import { BundleSource, loadModel } from "@edgeformers/engine";
+import { generateTinyEncoder, sentenceTransformersFiles } from "@edgeformers/engine/testing";
 import { featureExtraction, rerank } from "@edgeformers/pipelines";
 import { expectProblem } from "@edgeformers/server/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { generateTinyEncoder } from "../../../packages/engine/src/testing/tiny-encoder.js";
 import app from "../src/index.js";
 
 /**
@@ -15,12 +15,7 @@ import app from "../src/index.js";
 const bert = generateTinyEncoder({ seed: 3, vocabSize: 40, maxPositions: 64 });
 const st = {
   ...bert.files,
-  "modules.json": JSON.stringify([
-    { idx: 0, name: "0", path: "", type: "sentence_transformers.models.Transformer" },
-    { idx: 1, name: "1", path: "1_Pooling", type: "sentence_transformers.models.Pooling" },
-    { idx: 2, name: "2", path: "2_Normalize", type: "sentence_transformers.models.Normalize" },
-  ]),
-  "1_Pooling/config.json": JSON.stringify({ word_embedding_dimension: 16, pooling_mode_mean_tokens: true }),
+  ...sentenceTransformersFiles(16),
   "config_sentence_transformers.json": JSON.stringify({ prompts: { query: "w20 " }, default_prompt_name: null }),
 };
 const crossEncoder = generateTinyEncoder({

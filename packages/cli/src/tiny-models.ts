@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { generateTinyEncoder, tinyTokenizer } from "@edgeformers/engine/testing";
+import { generateTinyEncoder, sentenceTransformersFiles, wordPieceTokenizer } from "@edgeformers/engine/testing";
 
 /**
  * Seeded tiny demo models for `npm start` and the benchmarks: real architectures and heads
@@ -64,16 +64,9 @@ export const TINY_MODELS: readonly TinyModelSpec[] = [
   { name: "tiny-mlm", head: "ForMaskedLM", task: "fill-mask", app: "classify" },
 ];
 
-/** The generator's WordPiece tokenizer, with the demo words in place of its placeholder tokens. */
-function wordTokenizer(): Record<string, unknown> {
-  const tokenizer = tinyTokenizer(TINY_VOCAB.length) as { model: { vocab: Record<string, number> } };
-  tokenizer.model.vocab = Object.fromEntries(TINY_VOCAB.map((word, id) => [word, id]));
-  return tokenizer;
-}
-
 /** Writes every tiny model under `<dir>/<name>/`; returns the names. */
 export async function writeTinyModels(dir: string, models: readonly TinyModelSpec[] = TINY_MODELS): Promise<string[]> {
-  const tokenizer = JSON.stringify(wordTokenizer());
+  const tokenizer = JSON.stringify(wordPieceTokenizer(WORDS));
   for (const spec of models) {
     const numLabels = spec.id2label ? Object.keys(spec.id2label).length : 2;
     const generated = generateTinyEncoder({
@@ -98,17 +91,7 @@ export async function writeTinyModels(dir: string, models: readonly TinyModelSpe
       "tokenizer_config.json": JSON.stringify({ model_max_length: 128 }),
       "model.safetensors": generated.files["model.safetensors"],
     };
-    if (spec.head === "base") {
-      files["modules.json"] = JSON.stringify([
-        { idx: 0, name: "0", path: "", type: "sentence_transformers.models.Transformer" },
-        { idx: 1, name: "1", path: "1_Pooling", type: "sentence_transformers.models.Pooling" },
-        { idx: 2, name: "2", path: "2_Normalize", type: "sentence_transformers.models.Normalize" },
-      ]);
-      files["1_Pooling/config.json"] = JSON.stringify({
-        word_embedding_dimension: spec.hidden ?? 32,
-        pooling_mode_mean_tokens: true,
-      });
-    }
+    if (spec.head === "base") Object.assign(files, sentenceTransformersFiles(spec.hidden ?? 32));
     for (const [file, content] of Object.entries(files)) {
       const path = join(dir, spec.name, file);
       await mkdir(dirname(path), { recursive: true });

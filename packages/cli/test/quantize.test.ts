@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalDirSource, loadModel, parseSafetensors } from "@edgeformers/engine";
+import { generateTinyEncoder } from "@edgeformers/engine/testing";
 import { afterAll, describe, expect, it } from "vitest";
-import { generateTinyEncoder } from "../../engine/src/testing/tiny-encoder.js";
 import { quantizeFolder } from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "edgeformers-quantize-"));

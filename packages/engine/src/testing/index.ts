@@ -2,6 +2,8 @@
  * Test-model generators ("@edgeformers/engine/testing"): seeded tiny model folders with real
  * architectures and exact Hugging Face tensor names, for tests in this and other packages.
  */
+
+export { SeededRandom } from "./random.js";
 export { generateTinyBert, type TinyBert, type TinyBertOptions } from "./tiny-bert.js";
 export {
   generateTinyEncoder,
@@ -10,5 +12,4 @@ export {
   type TinyTensors,
   tinyTokenizer,
 } from "./tiny-encoder.js";
-export { SeededRandom } from "./random.js";
 export { sentenceTransformersFiles, wordPieceTokenizer } from "./word-tokenizer.js";
