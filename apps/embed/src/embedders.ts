@@ -7,12 +7,14 @@ import {
   StaticEmbeddingModel,
   sourceFromUri,
 } from "@edgeformers/engine";
-import { featureExtraction, rerank } from "@edgeformers/pipelines";
+import { featureExtraction, l2Normalize, pool, rerank } from "@edgeformers/pipelines";
 import { type Metrics, ModelCache, modelMemoryBudget, ProblemError, type ResolvedModel } from "@edgeformers/server";
 import { finishVector } from "./vectors.js";
 
 export interface EmbedRequestOptions {
   truncate: boolean;
+  /** Which end `truncate` cuts from (TEI's truncation_direction); default right. */
+  truncationDirection?: "right" | "left";
   normalize: boolean;
   dimensions?: number;
   promptName?: string;
@@ -31,8 +33,8 @@ export interface Embedder {
   tokenize(text: string, truncate: boolean): number[];
   /** Sentence vectors of texts (already tokenized by `tokenize` for the checks). */
   embed(texts: readonly string[], options: EmbedRequestOptions): Promise<Float32Array[]>;
-  /** Sentence vectors of token-id lists (OpenAI's token input); static models only. */
-  embedIds?(ids: readonly number[][], options: EmbedRequestOptions): Float32Array[];
+  /** Sentence vectors of token-id lists, used as given (OpenAI's token input). */
+  embedIds(ids: readonly number[][], options: EmbedRequestOptions): Promise<Float32Array[]>;
   /** One vector per token (TEI /embed_all); encoders only. */
   embedTokens?(texts: readonly string[], truncate: boolean): Promise<number[][][]>;
   /** Cross-encoder scores of (query, text) pairs (TEI /rerank); sequence classifiers only. */
@@ -70,12 +72,18 @@ class StaticEmbedder implements Embedder {
   }
   async embed(texts: readonly string[], options: EmbedRequestOptions): Promise<Float32Array[]> {
     if (options.promptName !== undefined) throw noPrompt(options.promptName);
+    if (options.truncationDirection === "left") {
+      throw invalid(
+        "truncation_direction",
+        "left truncation is not available for static (Model2Vec) models, which keep the start of a text, as model2vec does.",
+      );
+    }
     return this.embedIds(
       texts.map((text) => this.tokenize(text, options.truncate)),
       options,
     );
   }
-  embedIds(ids: readonly number[][], options: EmbedRequestOptions): Float32Array[] {
+  async embedIds(ids: readonly number[][], options: EmbedRequestOptions): Promise<Float32Array[]> {
     return ids.map((list) => finishVector(this.model.poolIds(list), options.dimensions, options.normalize));
   }
 }
@@ -102,6 +110,17 @@ class EncoderEmbedder implements Embedder {
     return truncate ? ids.slice(0, this.maxTokens) : ids;
   }
   async embed(texts: readonly string[], options: EmbedRequestOptions): Promise<Float32Array[]> {
+    if (options.truncate && options.truncationDirection === "left") {
+      // Keep the end of each text: tokenize with left truncation, then pool those ids.
+      if (options.promptName !== undefined) {
+        throw invalid("prompt_name", "prompt_name cannot be combined with truncation_direction left.");
+      }
+      const ids = texts.map(
+        (text) =>
+          this.model.tokenizer.encode(text, null, { truncation: { maxLength: this.maxTokens, direction: "left" } }).ids,
+      );
+      return this.embedIds(ids, options);
+    }
     // normalize runs after the Matryoshka cut, as OpenAI and TEI do; the model's own Normalize
     // module (if any) runs inside the pipeline before it.
     const vectors = (await featureExtraction(this.model, [...texts], {
@@ -109,6 +128,26 @@ class EncoderEmbedder implements Embedder {
       ...(options.promptName === undefined ? {} : { promptName: options.promptName }),
     })) as number[][];
     return vectors.map((v) => finishVector(Float32Array.from(v), options.dimensions, options.normalize));
+  }
+  async embedIds(ids: readonly number[][], options: EmbedRequestOptions): Promise<Float32Array[]> {
+    // The ids are used as given (no special tokens added), pooled the way the model's
+    // sentence-transformers configuration says, as sentence-transformers would pool them.
+    const mode = this.model.sentenceTransformers?.pooling?.mode ?? "mean";
+    const vectors: Float32Array[] = [];
+    for (const list of ids) {
+      const mask = list.map(() => 1);
+      const out = await this.model.forward({ inputIds: [[...list]], attentionMask: [mask] });
+      const hidden = out.last_hidden_state;
+      if (!hidden) throw invalid("model", "This model gives no token embeddings to pool.");
+      const width = hidden.dims[2] as number;
+      const rows = Array.from({ length: list.length }, (_, t) =>
+        Array.from(hidden.data.subarray(t * width, (t + 1) * width)),
+      );
+      let vector = pool(rows, mask, mode);
+      if (this.model.sentenceTransformers?.normalize) vector = l2Normalize(vector);
+      vectors.push(finishVector(Float32Array.from(vector), options.dimensions, options.normalize));
+    }
+    return vectors;
   }
   async embedTokens(texts: readonly string[], truncate: boolean): Promise<number[][][]> {
     return (await featureExtraction(this.model, [...texts], { pooling: "none", truncation: truncate })) as number[][][];
@@ -131,6 +170,10 @@ class EncoderEmbedder implements Embedder {
       score: number;
     }[];
   }
+}
+
+function invalid(field: string, detail: string): ProblemError {
+  return new ProblemError({ status: 422, slug: "invalid-field", detail, field });
 }
 
 function noPrompt(name: string): ProblemError {

@@ -78,17 +78,20 @@ function countTokens(c: AppContext, model: ResolvedModel, ids: readonly number[]
   c.get("metrics").addTokens(model.name, tokens);
 }
 
-const leftTruncationUnsupported = (direction: string) => {
-  if (direction.toLowerCase() === "left") {
+/** TEI spells the direction either way round. */
+const direction = (value: string | undefined): "right" | "left" => (value?.toLowerCase() === "left" ? "left" : "right");
+
+/** Routes whose pipelines cut inputs at the end only say so rather than cut the wrong end. */
+function rightTruncationOnly(value: string | undefined, route: string): void {
+  if (direction(value) === "left") {
     throw new ProblemError({
       status: 422,
       slug: "invalid-field",
-      detail:
-        "truncation_direction left is not supported by static (Model2Vec) models, which keep the start of a text.",
+      detail: `${route} cuts long inputs at the end only; truncation_direction left is not available there.`,
       field: "truncation_direction",
     });
   }
-};
+}
 
 export function registerRoutes(app: ServiceApp<Bindings>): void {
   app.post("/v1/embeddings", async (c) => {
@@ -115,16 +118,8 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
           "input",
           limits,
         );
-      if (!embedder.embedIds) {
-        throw new ProblemError({
-          status: 422,
-          slug: "invalid-field",
-          detail: "Token-id input is accepted for static (Model2Vec) models only; send text.",
-          field: "input",
-        });
-      }
       countTokens(c, model, ids, "input");
-      vectors = embedder.embedIds(ids, options);
+      vectors = await embedder.embedIds(ids, options);
     }
     const tokens = ids.reduce((sum, list) => sum + list.length, 0);
     const data = vectors.map((vector, index) => ({
@@ -137,7 +132,6 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
 
   app.post("/embed", async (c) => {
     const request = await readValidJson(c, TeiEmbedRequest);
-    leftTruncationUnsupported(request.truncation_direction);
     const texts = typeof request.inputs === "string" ? [request.inputs] : request.inputs;
     checkInputs(texts, "inputs", readLimits(c.env));
     const { model, embedder } = await embedderFor(c, request.model);
@@ -145,6 +139,7 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
     countTokens(c, model, tokenizeAll(embedder, texts, request.truncate, "inputs"));
     const vectors = await embedder.embed(texts, {
       truncate: request.truncate,
+      truncationDirection: direction(request.truncation_direction),
       normalize: request.normalize,
       dimensions: request.dimensions,
       promptName: request.prompt_name,
@@ -154,7 +149,7 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
 
   app.post("/embed_all", async (c) => {
     const request = await readValidJson(c, TeiEmbedAllRequest);
-    leftTruncationUnsupported(request.truncation_direction);
+    rightTruncationOnly(request.truncation_direction, "/embed_all");
     const texts = typeof request.inputs === "string" ? [request.inputs] : request.inputs;
     checkInputs(texts, "inputs", readLimits(c.env));
     const { model, embedder } = await embedderFor(c, request.model);
@@ -172,7 +167,7 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
 
   app.post("/rerank", async (c) => {
     const request = await readValidJson(c, TeiRerankRequest);
-    leftTruncationUnsupported(request.truncation_direction);
+    rightTruncationOnly(request.truncation_direction, "/rerank");
     checkInputs([request.query, ...request.texts], "texts", readLimits(c.env));
     const { model, embedder } = await embedderFor(c, request.model, "rerank");
     if (!embedder.rerank) {
@@ -199,13 +194,13 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
 
   app.post("/similarity", async (c) => {
     const request = await readValidJson(c, TeiSimilarityRequest);
-    leftTruncationUnsupported(request.truncation_direction);
     const texts = [request.inputs.source_sentence, ...request.inputs.sentences];
     checkInputs(texts, "inputs.sentences", readLimits(c.env));
     const { model, embedder } = await embedderFor(c, request.model);
     countTokens(c, model, tokenizeAll(embedder, texts, request.truncate, "inputs"));
     const [source, ...others] = await embedder.embed(texts, {
       truncate: request.truncate,
+      truncationDirection: direction(request.truncation_direction),
       normalize: false,
       promptName: request.prompt_name,
     });
@@ -231,7 +226,6 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
     const request = await readValidJson(c, HfInferenceRequest);
     const { inputs } = request;
     const parameters = request.parameters ?? {};
-    leftTruncationUnsupported(parameters.truncation_direction ?? "right");
     const { model, embedder } = await embedderFor(c, c.req.param("model"));
     const truncate = parameters.truncate ?? false;
     const similarity = typeof inputs === "object" && !Array.isArray(inputs);
@@ -244,6 +238,7 @@ export function registerRoutes(app: ServiceApp<Bindings>): void {
     countTokens(c, model, tokenizeAll(embedder, texts, truncate, "inputs"));
     const vectors = await embedder.embed(texts, {
       truncate,
+      truncationDirection: direction(parameters.truncation_direction),
       normalize: similarity ? false : (parameters.normalize ?? embedder.normalizeByDefault),
       promptName: parameters.prompt_name,
     });

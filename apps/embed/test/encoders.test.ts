@@ -118,3 +118,42 @@ describe("embed worker on transformer encoders", () => {
     expect((await post("/embed", { model: "st", inputs: long, truncate: true })).status).toBe(200);
   });
 });
+
+describe("token ids and left truncation on encoders", () => {
+  it("embeds OpenAI token-id input by pooling the model's own output for those ids", async () => {
+    const model = await stModel();
+    const ids = model.tokenizer.encode("w5 w6 w7").ids;
+    const res = await post("/v1/embeddings", { model: "st", input: [ids] });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { data: { embedding: number[] }[] };
+    // The same ids from text give the same sentence vector as the text itself.
+    const [expected] = (await featureExtraction(model, ["w5 w6 w7"])) as number[][];
+    close(body.data[0]?.embedding ?? [], expected as number[]);
+  });
+
+  it("cuts from the left with truncation_direction left, keeping the end of the text", async () => {
+    const model = await stModel();
+    const max = Math.min(model.tokenizer.modelMaxLength ?? 64, 64);
+    const words = Array.from({ length: 100 }, (_, i) => `w${5 + (i % 30)}`).join(" ");
+    const res = await post("/embed", { model: "st", inputs: words, truncate: true, truncation_direction: "Left" });
+    expect(res.status).toBe(200);
+    const [vector] = (await res.json()) as number[][];
+    // Hand-derived: the kept ids are [CLS] + the last (max - 2) word ids + [SEP].
+    const all = model.tokenizer.encode(words, null, { addSpecialTokens: false, truncation: false }).ids;
+    const kept = [2, ...all.slice(all.length - (max - 2)), 3];
+    const viaIds = (await (await post("/v1/embeddings", { model: "st", input: [kept] })).json()) as {
+      data: { embedding: number[] }[];
+    };
+    close(vector ?? [], viaIds.data[0]?.embedding ?? []);
+    const right = (await (await post("/embed", { model: "st", inputs: words, truncate: true })).json()) as number[][];
+    expect(Math.max(...(right[0] ?? []).map((v, i) => Math.abs(v - (vector?.[i] ?? 0))))).toBeGreaterThan(1e-3);
+    expect(
+      (
+        await expectProblem(
+          await post("/rerank", { model: "ce", query: "a", texts: ["b"], truncation_direction: "left" }),
+          422,
+        )
+      ).field,
+    ).toBe("truncation_direction");
+  });
+});
