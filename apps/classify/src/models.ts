@@ -16,6 +16,16 @@ function sourceFor(model: ResolvedModel, env: { MODELS?: R2Bucket }): ModelSourc
   }
 }
 
+/**
+ * Where onnxruntime comes from for `backend: "ort"` models. Only the ORT build (src/ort.ts,
+ * wrangler.ort.jsonc) provides it, so the default build never bundles onnxruntime-web.
+ */
+let onnxruntime: (() => Promise<unknown>) | undefined;
+
+export function useOnnxRuntime(provider: () => Promise<unknown>): void {
+  onnxruntime = provider;
+}
+
 /** This isolate's models, within its memory budget (least recently used dropped first). */
 let loaded: ModelCache<Model> | undefined;
 
@@ -28,9 +38,18 @@ export function getModel(model: ResolvedModel, env: ModelBindings, metrics: Metr
     async () => {
       const started = Date.now();
       try {
+        if (entry.backend === "ort" && !onnxruntime) {
+          throw new ProblemError({
+            status: 501,
+            slug: "backend-not-available",
+            detail: `Model "${model.name}" uses the ort backend, which this build leaves out; deploy wrangler.ort.jsonc.`,
+            field: "model",
+          });
+        }
         const result = await loadModel(sourceFor(model, env), {
           ...(entry.backend ? { backend: entry.backend } : {}),
           ...(entry.dtype ? { dtype: entry.dtype } : {}),
+          ...(entry.backend === "ort" && onnxruntime ? { onnxruntime: await onnxruntime() } : {}),
         });
         metrics.recordModelLoad(model.name, (Date.now() - started) / 1000);
         return result;

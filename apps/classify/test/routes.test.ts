@@ -161,3 +161,20 @@ describe("classify routes answer what the pipelines answer", () => {
     expect((await expectProblem(await post("/v1/fill-mask", { inputs: "no mask here" }), 422)).detail).toMatch(/mask/i);
   });
 });
+
+describe("the default build without onnxruntime", () => {
+  it("answers 501 for a backend: ort model, naming the ORT build", async () => {
+    const res = await app.request(
+      "/v1/ner",
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "ort-ner", inputs: "w5" }),
+      },
+      { ...env, MODEL_CONFIG: { "ort-ner": { source: "r2:tiny/ner/", task: "token-classification", backend: "ort" } } },
+    );
+    const problem = await expectProblem(res, 501);
+    expect(problem.detail).toContain("wrangler.ort.jsonc");
+    expect(problem.field).toBe("model");
+  });
+});

@@ -216,10 +216,19 @@ async function load(model: ResolvedModel, env: EmbedBindings, metrics: Metrics):
         bytes,
       );
     } else {
+      if (entry.backend === "ort" && !onnxruntime) {
+        throw new ProblemError({
+          status: 501,
+          slug: "backend-not-available",
+          detail: `Model "${model.name}" uses the ort backend, which this build leaves out; deploy wrangler.ort.jsonc.`,
+          field: "model",
+        });
+      }
       embedder = new EncoderEmbedder(
         await loadModel(source, {
           ...(entry.backend ? { backend: entry.backend } : {}),
           ...(entry.dtype ? { dtype: entry.dtype } : {}),
+          ...(entry.backend === "ort" && onnxruntime ? { onnxruntime: await onnxruntime() } : {}),
         }),
       );
     }
@@ -233,6 +242,16 @@ async function load(model: ResolvedModel, env: EmbedBindings, metrics: Metrics):
       detail: `Model "${model.name}" could not be loaded: ${(error as Error).message}`,
     });
   }
+}
+
+/**
+ * Where onnxruntime comes from for `backend: "ort"` models. Only the ORT build (src/ort.ts,
+ * wrangler.ort.jsonc) provides it, so the default build never bundles onnxruntime-web.
+ */
+let onnxruntime: (() => Promise<unknown>) | undefined;
+
+export function useOnnxRuntime(provider: () => Promise<unknown>): void {
+  onnxruntime = provider;
 }
 
 /** This isolate's models, within its memory budget (least recently used dropped first). */
