@@ -272,18 +272,21 @@ export class NormalizedString {
     const n = this.normalized.length;
     if (n === 0 || text.length === 0) return;
     const k = text.length;
-    this.own();
-    const b = this.base;
     const s = new Int32Array(n + k);
     const e = new Int32Array(n + k);
-    s.fill(this.alignStart[b], 0, k);
-    e.fill(this.alignEnd[b], 0, k);
-    s.set(this.alignStart.subarray(b, b + n), k);
-    e.set(this.alignEnd.subarray(b, b + n), k);
-    this.normalized = text + this.normalized;
-    this.alignStart = s;
-    this.alignEnd = e;
-    this.base = 0;
+    s.fill(this.startOf(0), 0, k);
+    e.fill(this.endOf(0), 0, k);
+    if (this.identity) {
+      for (let i = 0; i < n; i++) {
+        s[k + i] = this.startOf(i);
+        e[k + i] = this.endOf(i);
+      }
+    } else {
+      const b = this.base;
+      s.set(this.alignStart.subarray(b, b + n), k);
+      e.set(this.alignEnd.subarray(b, b + n), k);
+    }
+    this.reset(text + this.normalized, s, e);
   }
 
   /** Rust `append`: appended chars share the alignment of the last char. */
