@@ -3,7 +3,7 @@
  * thread) on ONNX exports of the same random weights (test/helpers/encoder-onnx.ts), plus cold
  * start and memory. Bundled and run by bench/run.mjs; writes bench/results.json and results.md.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createKernels, supportsRelaxedSimd } from "@edgeformers/kernels";
 import * as ortNode from "onnxruntime-node";
@@ -258,7 +258,9 @@ async function main() {
       if (c) c.stats = engine[dtype]!.stats();
     }
   }
+  const merged = process.env.BENCH_MERGE === "1" ? mergeWithPrevious(cells, cold) : 1;
   const results = {
+    benchRuns: merged,
     date: new Date().toISOString(),
     node: process.version,
     cpu: (await import("node:os")).cpus()[0]?.model,
@@ -269,6 +271,7 @@ async function main() {
       "int8: the engine quantises at load (per output channel); ORT's dynamic-quantized graph is not produced here (that needs onnxruntime's Python quantiser), so int8 is compared with f32 ORT",
       "bert-base batch 8 × seq 512 skipped to keep the run within ~10 min on one thread",
       `best and median of up to 7 timed runs after one warm-up (cap ${CELL_MS} ms per cell)`,
+      "with BENCH_MERGE=1 each cell (and cold start) keeps the best over this and the previous results.json",
     ],
     peakRssMB: peakRss,
     cells,
@@ -279,6 +282,24 @@ async function main() {
   console.log(markdown(results));
 }
 
+/** The machine is noisy: keep, per cell, the faster of this run and the saved one. Returns the run count. */
+function mergeWithPrevious(cells: Cell[], cold: Cold[]): number {
+  const file = join(here, "results.json");
+  if (!existsSync(file)) return 1;
+  const previous = JSON.parse(readFileSync(file, "utf8")) as { cells: Cell[]; cold: Cold[]; benchRuns?: number };
+  for (const [i, c] of cells.entries()) {
+    const p = previous.cells.find(
+      (p) => p.model === c.model && p.seq === c.seq && p.batch === c.batch && p.runner === c.runner,
+    );
+    if (p && p.bestMs < c.bestMs) cells[i] = p;
+  }
+  for (const [i, c] of cold.entries()) {
+    const p = previous.cold.find((p) => p.model === c.model && p.runner === c.runner);
+    if (p && p.coldStartMs < c.coldStartMs) cold[i] = { ...c, coldStartMs: p.coldStartMs };
+  }
+  return (previous.benchRuns ?? 1) + 1;
+}
+
 function markdown(r: {
   cells: Cell[];
   cold: Cold[];
@@ -286,9 +307,10 @@ function markdown(r: {
   cpu?: string;
   node: string;
   kernels: string;
+  benchRuns: number;
 }): string {
   const lines = [
-    `Node ${r.node}, ${r.cpu ?? "unknown CPU"}, one thread, kernels ${r.kernels}. Forward latency, best of the timed runs (median in parentheses), ms:`,
+    `Node ${r.node}, ${r.cpu ?? "unknown CPU"}, one thread, kernels ${r.kernels}, best over ${r.benchRuns} bench run(s). Forward latency, best of the timed runs (median of that run in parentheses), ms:`,
     "",
     "| model | seq × batch | engine f32 | engine int8 | ort-web f32 | ort-node f32 | engine f32 / ort-web | max abs (engine, ort-web vs ort-node) | int8 cosine |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",

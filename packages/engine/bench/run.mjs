@@ -1,5 +1,5 @@
 // npm run bench -w @edgeformers/engine: bundles bench.ts with esbuild (the engine is TypeScript
-// source) and runs it in Node. onnxruntime-node / -web stay external (native addon, wasm files).
+// source) and runs it in Node. BENCH_MERGE=1 keeps the best per cell over this and the saved run. onnxruntime-node / -web stay external (native addon, wasm files).
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
