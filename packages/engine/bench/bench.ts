@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createKernels, supportsRelaxedSimd } from "@edgeformers/kernels";
+import { pipeline } from "@edgeformers/pipelines";
 import * as ortNode from "onnxruntime-node";
 import { BundleSource, loadModel, type Model } from "../src/index.js";
 import { loadOrtWeb } from "../src/ort-web/node.js";
@@ -126,6 +127,16 @@ async function main() {
   const kernelsModule = new (WebAssembly.Module as unknown as new (b: BufferSource) => WebAssembly.Module)(
     readFileSync(join(kernelsDir, relaxed ? "kernels.relaxed.wasm" : "kernels.simd.wasm")),
   );
+  if (process.env.BENCH_PIPELINES_ONLY === "1") {
+    // Re-measure only the pipeline section into the saved results.
+    const file = join(here, "results.json");
+    const saved = JSON.parse(readFileSync(file, "utf8"));
+    saved.pipelines = await pipelineBench(kernelsModule);
+    writeFileSync(file, `${JSON.stringify(saved, null, 2)}\n`);
+    writeFileSync(join(here, "results.md"), markdown(saved));
+    console.log(markdown(saved));
+    return;
+  }
   const ortWeb = (await loadOrtWeb()) as unknown as OrtLike;
   const cells: Cell[] = [];
   const cold: Cold[] = [];
@@ -258,6 +269,7 @@ async function main() {
       if (c) c.stats = engine[dtype]!.stats();
     }
   }
+  const pipelines = await pipelineBench(kernelsModule);
   const merged = process.env.BENCH_MERGE === "1" ? mergeWithPrevious(cells, cold) : 1;
   const results = {
     benchRuns: merged,
@@ -274,12 +286,88 @@ async function main() {
       "with BENCH_MERGE=1 each cell (and cold start) keeps the best over this and the previous results.json",
     ],
     peakRssMB: peakRss,
+    pipelines,
     cells,
     cold,
   };
   writeFileSync(join(here, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(here, "results.md"), markdown(results));
   console.log(markdown(results));
+}
+
+interface PipelineCell {
+  task: string;
+  head: string;
+  texts: number;
+  words: number;
+  /** Best pipeline call, and the model.forward time within that call; the rest is tokenising + post-processing. */
+  totalMs: number;
+  forwardMs: number;
+  otherMs: number;
+}
+
+/** Pipeline calls on a MiniLM-shaped engine model (f32), split into forward and everything else. */
+async function pipelineBench(kernelsModule: WebAssembly.Module): Promise<PipelineCell[]> {
+  const shape = SHAPES[0];
+  const texts = Array.from({ length: 8 }, (_, b) =>
+    Array.from({ length: 100 }, (_, w) => `w${5 + ((b * 7919 + w * 104729) % (shape.vocabSize - 5))}`).join(" "),
+  );
+  const cells: PipelineCell[] = [];
+  const tasks = [
+    ["feature-extraction", "base", { pooling: "mean", normalize: true }],
+    ["text-classification", "ForSequenceClassification", {}],
+    ["token-classification", "ForTokenClassification", {}],
+  ] as const;
+  for (const [task, head, options] of tasks) {
+    const tiny = generateTinyEncoder({
+      seed: 11,
+      modelType: "bert",
+      head,
+      vocabSize: shape.vocabSize,
+      hiddenSize: shape.hiddenSize,
+      numLayers: shape.numLayers,
+      numHeads: shape.numHeads,
+      intermediateSize: shape.intermediateSize,
+      maxPositions: 512,
+      weightStd: 0.02,
+    });
+    const budget = 2 ** 30;
+    const kernels = createKernels(kernelsModule, { memoryBudgetBytes: budget });
+    const model = await loadModel(new BundleSource(tiny.files), { kernels, memoryBudgetBytes: budget });
+    let forwardMs = 0;
+    // Counts the time spent inside model.forward during a pipeline call.
+    const timed = new Proxy(model, {
+      get(target, prop) {
+        if (prop === "forward") {
+          return async (x: Parameters<Model["forward"]>[0]) => {
+            const t = performance.now();
+            try {
+              return await target.forward(x);
+            } finally {
+              forwardMs += performance.now() - t;
+            }
+          };
+        }
+        const v = Reflect.get(target, prop, target);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+    const p = (await pipeline(task, timed, options as never)) as (x: string[]) => Promise<unknown>;
+    await p(texts);
+    let best: PipelineCell | undefined;
+    for (let i = 0; i < 5; i++) {
+      forwardMs = 0;
+      const t = performance.now();
+      await p(texts);
+      const total = performance.now() - t;
+      if (!best || total < best.totalMs) {
+        best = { task, head, texts: texts.length, words: 100, totalMs: total, forwardMs, otherMs: total - forwardMs };
+      }
+    }
+    cells.push(best!);
+    console.log(`[bench] pipeline ${task}: ${best!.totalMs.toFixed(1)} ms, forward ${best!.forwardMs.toFixed(1)} ms`);
+  }
+  return cells;
 }
 
 /** The machine is noisy: keep, per cell, the faster of this run and the saved one. Returns the run count. */
@@ -308,6 +396,7 @@ function markdown(r: {
   node: string;
   kernels: string;
   benchRuns: number;
+  pipelines?: PipelineCell[];
 }): string {
   const lines = [
     `Node ${r.node}, ${r.cpu ?? "unknown CPU"}, one thread, kernels ${r.kernels}, best over ${r.benchRuns} bench run(s). Forward latency, best of the timed runs (median of that run in parentheses), ms:`,
@@ -337,6 +426,18 @@ function markdown(r: {
     );
   }
   lines.push("", `Peak process RSS over the run: ${r.peakRssMB} MB (all runtimes in one process).`, "");
+  if (r.pipelines?.length) {
+    lines.push(
+      "`@edgeformers/pipelines` on the MiniLM-shaped engine model (f32), 8 texts × 100 words (≈ 100 tokens each), best of 5 calls, ms:",
+      "",
+      "| task | pipeline call | of which model.forward | tokenising + post-processing |",
+      "| --- | --- | --- | --- |",
+    );
+    for (const p of r.pipelines) {
+      lines.push(`| ${p.task} | ${p.totalMs.toFixed(1)} | ${p.forwardMs.toFixed(1)} | ${p.otherMs.toFixed(1)} |`);
+    }
+    lines.push("");
+  }
   return lines.join("\n");
 }
 
