@@ -7,12 +7,23 @@ function requestIdOf(c: Context): string | undefined {
 }
 
 /**
+ * A request rejected before its body was read (wrong content type, too large, no route) still has
+ * that body on the connection; cancelling it lets the runtime discard the rest instead of closing
+ * a keep-alive connection the client is about to reuse.
+ */
+function discardBody(c: Context): void {
+  const body = c.req.raw.body;
+  if (body && !c.req.raw.bodyUsed && !body.locked) body.cancel().catch(() => {});
+}
+
+/**
  * Maps anything thrown to problem+json. Known problems keep their status; Hono's own
  * HTTPExceptions keep theirs; a TypeError/RangeError raised while validating user input is
  * a 422 (our packages throw those for bad arguments); everything else is a logged 500.
  */
 export const problemErrorHandler: ErrorHandler = (error, c) => {
   const instance = requestIdOf(c);
+  discardBody(c);
   if (error instanceof ProblemError) return problemResponse(error, instance);
   if (error instanceof HTTPException) {
     const slug = error.status === 413 ? "body-too-large" : `http-${error.status}`;
@@ -34,13 +45,16 @@ export const problemErrorHandler: ErrorHandler = (error, c) => {
   );
 };
 
-export const problemNotFound: NotFoundHandler = (c) =>
-  problemResponse(
+export const problemNotFound: NotFoundHandler = (c) => {
+  discardBody(c);
+  return problemResponse(
     new ProblemError({ status: 404, slug: "not-found", detail: `No route for ${c.req.method} ${c.req.path}.` }),
     requestIdOf(c),
   );
+};
 
 export function methodNotAllowedResponse(c: Context, allowed: string[]): Response {
+  discardBody(c);
   return problemResponse(
     new ProblemError({
       status: 405,

@@ -4,8 +4,9 @@
  * tokenizer.json): real architectures, random weights. The tests check them against
  * onnxruntime-node running an equivalent graph built from the same tensors.
  */
-import { BASE_PREFIX } from "../backends/bert.js";
+
 import type { EncoderModelType, Head } from "../architecture.js";
+import { BASE_PREFIX } from "../backends/bert.js";
 import { serializeSafetensors, type TensorToWrite } from "../safetensors-writer.js";
 import { SeededRandom } from "./random.js";
 
@@ -258,7 +259,8 @@ export function generateTinyEncoder(options: TinyEncoderOptions): TinyEncoder {
 
 /** A WordPiece tokenizer.json over 5 special tokens and the words w5, w6, …. */
 export function tinyTokenizer(vocabSize: number, padTokenId = 0): Record<string, unknown> {
-  const specials = padTokenId === 1 ? ["[CLS]", "[PAD]", "[SEP]", "[UNK]", "[MASK]"] : ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
+  const specials =
+    padTokenId === 1 ? ["[CLS]", "[PAD]", "[SEP]", "[UNK]", "[MASK]"] : ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
   const vocab: Record<string, number> = {};
   for (let i = 0; i < vocabSize; i++) vocab[i < specials.length ? specials[i] : `w${i}`] = i;
   return {
