@@ -34,7 +34,7 @@ describe("properties", () => {
     );
   });
 
-  it("question-answering answers always slice the context, sorted, within [0, 1]", async () => {
+  it("question-answering answers always slice the context, sorted, each window adding at most 1", async () => {
     await fc.assert(
       fc.asyncProperty(
         text,
@@ -62,13 +62,16 @@ describe("properties", () => {
             expect(0 <= a.start && a.start <= a.end && a.end <= context.length).toBe(true);
             expect(a.answer).toBe(context.slice(a.start, a.end));
             expect(a.score).toBeGreaterThanOrEqual(0);
-            expect(a.score).toBeLessThanOrEqual(1 + 1e-9);
+            // Each window's span scores are a softmax (≤ 1); an answer text found in several
+            // windows sums its scores (align_to_words merging, as transformers since #38761).
+            expect(a.score).toBeLessThanOrEqual(row + 1e-9);
           }
           for (let i = 1; i < answers.length; i++)
             expect(answers[i - 1].score).toBeGreaterThanOrEqual(answers[i].score);
         },
       ),
-      { numRuns: 150 },
+      // The example: an answer merged from two windows scores above 1 (found by a CI run).
+      { numRuns: 150, examples: [["wolf in, wolf wolf live. wolf wolf as as wolf", 0, 1, false]] },
     );
   });
 
