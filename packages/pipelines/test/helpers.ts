@@ -37,8 +37,8 @@ export function loadFixtureTokenizer(name: string): Tokenizer | null {
   );
 }
 
-/** A small BERT-style WordPiece tokenizer (lowercasing, [CLS] a [SEP] b [SEP]). */
-export function wordPieceTokenizer(words: string[], config: Record<string, unknown> = {}): Tokenizer {
+/** The tokenizer.json of a small BERT-style WordPiece tokenizer (lowercasing, [CLS] a [SEP] b [SEP]). */
+export function wordPieceTokenizerJson(words: readonly string[]): Record<string, unknown> {
   const vocab: Record<string, number> = {};
   for (const w of ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ...words])
     if (!(w in vocab)) vocab[w] = Object.keys(vocab).length;
@@ -98,7 +98,12 @@ export function wordPieceTokenizer(words: string[], config: Record<string, unkno
       vocab,
     },
   };
-  return Tokenizer.fromJSON(json, {
+  return json;
+}
+
+/** That tokenizer, loaded, with the usual special tokens in its tokenizer_config. */
+export function wordPieceTokenizer(words: string[], config: Record<string, unknown> = {}): Tokenizer {
+  return Tokenizer.fromJSON(wordPieceTokenizerJson(words), {
     cls_token: "[CLS]",
     sep_token: "[SEP]",
     pad_token: "[PAD]",

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PipelineModel } from "../src/model.js";
 import { pipeline } from "../src/pipeline.js";
 import { type BertHead, bertOnnx } from "./bert-onnx.js";
+import { wordPieceTokenizerJson } from "./helpers.js";
 
 // Engine imported by computed names so its sources (WebAssembly, Workers types) stay out of this
 // package's typecheck (as in engine-integration.test.ts).
@@ -86,58 +87,6 @@ const SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
 const VOCAB = [...SPECIALS, ...WORDS];
 const HIDDEN = 16;
 
-function tokenizerJson(): Record<string, unknown> {
-  const vocab = Object.fromEntries(VOCAB.map((w, i) => [w, i]));
-  return {
-    version: "1.0",
-    truncation: null,
-    padding: null,
-    added_tokens: SPECIALS.map((content, id) => ({
-      id,
-      content,
-      single_word: false,
-      lstrip: false,
-      rstrip: false,
-      normalized: false,
-      special: true,
-    })),
-    normalizer: {
-      type: "BertNormalizer",
-      clean_text: true,
-      handle_chinese_chars: true,
-      strip_accents: null,
-      lowercase: true,
-    },
-    pre_tokenizer: { type: "BertPreTokenizer" },
-    post_processor: {
-      type: "TemplateProcessing",
-      single: [
-        { SpecialToken: { id: "[CLS]", type_id: 0 } },
-        { Sequence: { id: "A", type_id: 0 } },
-        { SpecialToken: { id: "[SEP]", type_id: 0 } },
-      ],
-      pair: [
-        { SpecialToken: { id: "[CLS]", type_id: 0 } },
-        { Sequence: { id: "A", type_id: 0 } },
-        { SpecialToken: { id: "[SEP]", type_id: 0 } },
-        { Sequence: { id: "B", type_id: 1 } },
-        { SpecialToken: { id: "[SEP]", type_id: 1 } },
-      ],
-      special_tokens: Object.fromEntries(
-        ["[CLS]", "[SEP]"].map((t) => [t, { id: t, ids: [VOCAB.indexOf(t)], tokens: [t] }]),
-      ),
-    },
-    decoder: { type: "WordPiece", prefix: "##", cleanup: true },
-    model: {
-      type: "WordPiece",
-      unk_token: "[UNK]",
-      continuing_subword_prefix: "##",
-      max_input_chars_per_word: 100,
-      vocab,
-    },
-  };
-}
-
 const TOKENIZER_CONFIG = {
   tokenizer_class: "BertTokenizer",
   do_lower_case: true,
@@ -179,7 +128,7 @@ function writeModel(id: string, head: BertHead, seed: number, labels?: string[])
   const dir = join(root, id);
   mkdirSync(join(dir, "onnx"), { recursive: true });
   writeFileSync(join(dir, "config.json"), JSON.stringify(config, null, 2));
-  writeFileSync(join(dir, "tokenizer.json"), JSON.stringify(tokenizerJson()));
+  writeFileSync(join(dir, "tokenizer.json"), JSON.stringify(wordPieceTokenizerJson(WORDS)));
   writeFileSync(join(dir, "tokenizer_config.json"), JSON.stringify(TOKENIZER_CONFIG));
   writeFileSync(join(dir, "model.safetensors"), tiny.files["model.safetensors"]);
   const onnx = bertOnnx({

@@ -3,7 +3,7 @@
  * Typed structurally, like the R2 source, so no workers-types import is needed at run time.
  */
 import { ModelSourceError } from "../errors.js";
-import { BaseModelSource, joinPrefix, normalizeModelPath } from "./source.js";
+import { BaseModelSource, joinPrefix, listKeysBelow, normalizeModelPath } from "./source.js";
 
 export interface KVNamespaceLike {
   get(key: string, type: "arrayBuffer"): Promise<ArrayBuffer | null>;
@@ -47,26 +47,9 @@ export class KVSource extends BaseModelSource {
   async list(): Promise<string[]> {
     const list = this.kv.list;
     if (!list) throw new ModelSourceError(`${this.description}: this namespace binding cannot list`, "");
-    const prefix = this.prefix === "" || this.prefix.endsWith("/") ? this.prefix : `${this.prefix}/`;
-    const keys: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await listPage(
-        () => list.call(this.kv, cursor === undefined ? { prefix } : { prefix, cursor }),
-        this.description,
-        prefix,
-      );
-      for (const k of page.keys) keys.push(k.name.slice(prefix.length));
-      cursor = page.list_complete ? undefined : page.cursor;
-    } while (cursor !== undefined);
-    return keys.sort();
-  }
-}
-
-async function listPage<T>(call: () => Promise<T>, description: string, prefix: string): Promise<T> {
-  try {
-    return await call();
-  } catch (cause) {
-    throw new ModelSourceError(`${description}: listing "${prefix}" failed: ${String(cause)}`, "", { cause });
+    return listKeysBelow(this.prefix, this.description, async (prefix, cursor) => {
+      const page = await list.call(this.kv, cursor === undefined ? { prefix } : { prefix, cursor });
+      return { keys: page.keys.map((k) => k.name), cursor: page.list_complete ? undefined : page.cursor };
+    });
   }
 }

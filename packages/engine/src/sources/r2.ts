@@ -3,7 +3,7 @@
  * call), so this module needs no @cloudflare/workers-types at run time and tests can pass a fake.
  */
 import { ModelSourceError } from "../errors.js";
-import { BaseModelSource, joinPrefix, normalizeModelPath } from "./source.js";
+import { BaseModelSource, joinPrefix, listKeysBelow, normalizeModelPath } from "./source.js";
 
 export interface R2ObjectBodyLike {
   arrayBuffer(): Promise<ArrayBuffer>;
@@ -66,26 +66,9 @@ export class R2Source extends BaseModelSource {
   async list(): Promise<string[]> {
     const list = this.bucket.list;
     if (!list) throw new ModelSourceError(`${this.description}: this bucket binding cannot list`, "");
-    const prefix = this.prefix === "" || this.prefix.endsWith("/") ? this.prefix : `${this.prefix}/`;
-    const keys: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await listPage(
-        () => list.call(this.bucket, cursor === undefined ? { prefix } : { prefix, cursor }),
-        this.description,
-        prefix,
-      );
-      for (const o of page.objects) keys.push(o.key.slice(prefix.length));
-      cursor = page.truncated ? page.cursor : undefined;
-    } while (cursor !== undefined);
-    return keys.sort();
-  }
-}
-
-async function listPage<T>(call: () => Promise<T>, description: string, prefix: string): Promise<T> {
-  try {
-    return await call();
-  } catch (cause) {
-    throw new ModelSourceError(`${description}: listing "${prefix}" failed: ${String(cause)}`, "", { cause });
+    return listKeysBelow(this.prefix, this.description, async (prefix, cursor) => {
+      const page = await list.call(this.bucket, cursor === undefined ? { prefix } : { prefix, cursor });
+      return { keys: page.objects.map((o) => o.key), cursor: page.truncated ? page.cursor : undefined };
+    });
   }
 }

@@ -1,3 +1,4 @@
+import { ModelSourceError } from "../errors.js";
 /**
  * Where model files come from. The engine only ever talks to this interface, so a new kind of
  * storage is a new class implementing it, with no change to the engine.
@@ -66,4 +67,35 @@ export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
     return bytes.buffer;
   }
   return bytes.slice().buffer as ArrayBuffer;
+}
+
+/** One page of a paginated key listing: the keys, and the cursor of the next page if any. */
+export interface KeyPage {
+  keys: string[];
+  cursor: string | undefined;
+}
+
+/**
+ * Every key below `prefix` (as a folder: a trailing "/" is implied), relative to it and sorted,
+ * from a store that lists in pages (R2, KV). A failing page is a ModelSourceError.
+ */
+export async function listKeysBelow(
+  prefix: string,
+  description: string,
+  page: (prefix: string, cursor: string | undefined) => Promise<KeyPage>,
+): Promise<string[]> {
+  const folder = prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/`;
+  const keys: string[] = [];
+  let cursor: string | undefined;
+  do {
+    let result: KeyPage;
+    try {
+      result = await page(folder, cursor);
+    } catch (cause) {
+      throw new ModelSourceError(`${description}: listing "${folder}" failed: ${String(cause)}`, "", { cause });
+    }
+    for (const key of result.keys) keys.push(key.slice(folder.length));
+    cursor = result.cursor;
+  } while (cursor !== undefined);
+  return keys.sort();
 }

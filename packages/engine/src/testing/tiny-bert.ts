@@ -5,6 +5,7 @@
  */
 import { serializeSafetensors, type TensorToWrite } from "../safetensors-writer.js";
 import { SeededRandom } from "./random.js";
+import { tinyTokenizer } from "./tiny-encoder.js";
 
 export interface TinyBertOptions {
   seed: number;
@@ -107,44 +108,6 @@ export function generateTinyBert(options: TinyBertOptions): TinyBert {
         format: "pt",
         generator: `edgeformers tiny-bert seed=${seed}`,
       }),
-    },
-  };
-}
-
-/** A WordPiece tokenizer.json over [PAD] [UNK] [CLS] [SEP] [MASK] and the words w5, w6, …. */
-function tinyTokenizer(vocabSize: number): Record<string, unknown> {
-  const specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
-  const vocab: Record<string, number> = {};
-  for (let i = 0; i < vocabSize; i++) vocab[i < specials.length ? specials[i] : `w${i}`] = i;
-  return {
-    version: "1.0",
-    truncation: null,
-    padding: null,
-    added_tokens: specials.map((content, id) => ({
-      id,
-      content,
-      single_word: false,
-      lstrip: false,
-      rstrip: false,
-      normalized: false,
-      special: true,
-    })),
-    normalizer: {
-      type: "BertNormalizer",
-      clean_text: true,
-      handle_chinese_chars: true,
-      strip_accents: null,
-      lowercase: true,
-    },
-    pre_tokenizer: { type: "BertPreTokenizer" },
-    post_processor: { type: "BertProcessing", sep: ["[SEP]", 3], cls: ["[CLS]", 2] },
-    decoder: { type: "WordPiece", prefix: "##", cleanup: true },
-    model: {
-      type: "WordPiece",
-      unk_token: "[UNK]",
-      continuing_subword_prefix: "##",
-      max_input_chars_per_word: 100,
-      vocab,
     },
   };
 }
