@@ -5,7 +5,15 @@ export { attention, attentionScratchBytes } from "./attention";
 export { biasAdd, gelu, softmax } from "./elementwise";
 export { embed } from "./embedding";
 export { gemmF32, packB, packedBBytes } from "./gemm";
-export { int8Gemm, packedInt8Bytes, packInt8, quantizedRowsBytes, quantizeRows, quantizeWeights } from "./int8gemm";
+export {
+  int8Gemm,
+  packedInt8Bytes,
+  packInt8,
+  packQuantizedRows,
+  quantizedRowsBytes,
+  quantizeRows,
+  quantizeWeights,
+} from "./int8gemm";
 export { layerNorm } from "./layernorm";
 export { peakChains } from "./peak";
 export { pool } from "./pooling";

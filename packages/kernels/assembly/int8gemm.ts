@@ -61,17 +61,27 @@ export function packInt8(src: usize, k: i32, n: i32, transposed: bool, dst: usiz
  * Per-row symmetric quantization: scale = max|x| / 127, q = roundHalfEven(x · (1/scale)).
  * An all-zero row gets scale 0 and q = 0. Writes int8 values to qOut (if non-zero), the
  * widened i16 values in kernel layout (see quantizedRowsBytes) to q16Out (if non-zero) and the
- * scales to scalesOut.
+ * scales to scalesOut. A row holding Inf or NaN gets a non-finite scale (its q are undefined).
  */
 export function quantizeRows(x: usize, m: i32, k: i32, qOut: usize, q16Out: usize, scalesOut: usize): void {
   const kp = evenK(k);
   for (let r = 0; r < m; r++) {
     const row = x + <usize>(r * k) * 4;
-    let vmax = f32x4.splat(0);
+    // max|x| on the bit patterns with the sign cleared: for non-negative floats the integer
+    // order is the float order, and Inf/NaN patterns (>= 0x7f800000) exceed every finite one,
+    // so a non-finite input always yields a non-finite scale (callers check the scales instead
+    // of scanning the input again). pmaxsd is one instruction; f32x4.max is a long sequence.
+    const absMask = i32x4.splat(0x7fffffff);
+    let vmax0 = i32x4.splat(0), vmax1 = i32x4.splat(0);
     let j = 0;
-    for (; j + 4 <= k; j += 4) vmax = f32x4.max(vmax, f32x4.abs(v128.load(row + <usize>j * 4)));
-    let maxAbs = max(max(f32x4.extract_lane(vmax, 0), f32x4.extract_lane(vmax, 1)), max(f32x4.extract_lane(vmax, 2), f32x4.extract_lane(vmax, 3)));
-    for (; j < k; j++) maxAbs = max(maxAbs, abs(load<f32>(row + <usize>j * 4)));
+    for (; j + 8 <= k; j += 8) {
+      vmax0 = i32x4.max_s(vmax0, v128.and(v128.load(row + <usize>j * 4), absMask));
+      vmax1 = i32x4.max_s(vmax1, v128.and(v128.load(row + <usize>j * 4, 16), absMask));
+    }
+    const vmax = i32x4.max_s(vmax0, vmax1);
+    let maxBits = max(max(i32x4.extract_lane(vmax, 0), i32x4.extract_lane(vmax, 1)), max(i32x4.extract_lane(vmax, 2), i32x4.extract_lane(vmax, 3)));
+    for (; j < k; j++) maxBits = max(maxBits, load<i32>(row + <usize>j * 4) & 0x7fffffff);
+    const maxAbs = reinterpret<f32>(maxBits);
     const scale: f32 = maxAbs / 127;
     const inv: f32 = scale > 0 ? <f32>1 / scale : 0;
     store<f32>(scalesOut + <usize>r * 4, scale);
@@ -84,16 +94,21 @@ export function quantizeRows(x: usize, m: i32, k: i32, qOut: usize, q16Out: usiz
       const hi = i16x8.splat(127);
       const block = q16Out + pairOffset(r, 0, kp);
       const pairStride: usize = 4 * MR;
+      // Rounding: v + 1.5·2^23 rounds v to an integer (round half to even, the default FP
+      // mode, exactly like f32x4.nearest for |v| < 2^22; here |v| <= ~127) and leaves it in the
+      // low mantissa bits, so an integer subtract of the magic's bits yields it. This replaces
+      // nearest + trunc_sat, which V8 expands into long fix-up sequences.
+      const magic = f32x4.splat(12582912.0);
       for (; j + 8 <= k; j += 8) {
-        const q0 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(row + <usize>j * 4), invV)));
-        const q1 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(row + <usize>j * 4, 16), invV)));
+        const q0 = i32x4.sub(f32x4.add(f32x4.mul(v128.load(row + <usize>j * 4), invV), magic), magic);
+        const q1 = i32x4.sub(f32x4.add(f32x4.mul(v128.load(row + <usize>j * 4, 16), invV), magic), magic);
         const q = i16x8.max_s(lo, i16x8.min_s(hi, i16x8.narrow_i32x4_s(q0, q1)));
         // Each 32-bit lane is one (a[k], a[k+1]) pair; pairs of a row are 4·MR bytes apart.
         const dst = block + <usize>(j >> 1) * pairStride;
-        store<i32>(dst, i32x4.extract_lane(q, 0));
-        store<i32>(dst + pairStride, i32x4.extract_lane(q, 1));
-        store<i32>(dst + 2 * pairStride, i32x4.extract_lane(q, 2));
-        store<i32>(dst + 3 * pairStride, i32x4.extract_lane(q, 3));
+        v128.store32_lane(dst, q, 0);
+        v128.store32_lane(dst + pairStride, q, 1);
+        v128.store32_lane(dst + 2 * pairStride, q, 2);
+        v128.store32_lane(dst + 3 * pairStride, q, 3);
       }
     }
     for (; j < kp; j++) {
@@ -111,6 +126,35 @@ export function quantizeRows(x: usize, m: i32, k: i32, qOut: usize, q16Out: usiz
     for (let r = m; r < ((m + MR - 1) / MR) * MR; r++) {
       for (let j = 0; j < kp; j += 2) store<i32>(q16Out + pairOffset(r, j, kp), 0);
     }
+  }
+}
+
+/**
+ * Already-quantized int8 rows [M, K] (row-major) into the kernel layout of quantizeRows'
+ * q16Out (widened to i16, K padded to even, M padded to a multiple of MR with zero rows).
+ */
+export function packQuantizedRows(q8: usize, m: i32, k: i32, q16Out: usize): void {
+  const kp = evenK(k);
+  const pairStride: usize = 4 * MR;
+  for (let r = 0; r < m; r++) {
+    const row = q8 + <usize>(r * k);
+    const block = q16Out + pairOffset(r, 0, kp);
+    let j = 0;
+    for (; j + 8 <= k; j += 8) {
+      const q = i16x8.extend_low_i8x16_s(v128.load64_zero(row + <usize>j));
+      const dst = block + <usize>(j >> 1) * pairStride;
+      v128.store32_lane(dst, q, 0);
+      v128.store32_lane(dst + pairStride, q, 1);
+      v128.store32_lane(dst + 2 * pairStride, q, 2);
+      v128.store32_lane(dst + 3 * pairStride, q, 3);
+    }
+    for (; j < kp; j++) {
+      const q: i32 = j < k ? <i32>load<i8>(row + <usize>j) : 0;
+      store<i16>(block + <usize>(j >> 1) * pairStride + <usize>(j & 1) * 2, <i16>q);
+    }
+  }
+  for (let r = m; r < ((m + MR - 1) / MR) * MR; r++) {
+    for (let j = 0; j < kp; j += 2) store<i32>(q16Out + pairOffset(r, j, kp), 0);
   }
 }
 

@@ -69,6 +69,11 @@ export function quantizeRows(
   });
 }
 
+function allFinite(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
 export function packInt8Matrix(ctx: KernelContext, weights: QuantizedWeights, options: PackOptions): PackedInt8Matrix {
   const { k, n, transposed = false } = options;
   checkDim("k", k);
@@ -104,13 +109,15 @@ function runInt8(
   checkDim("m", m);
   const { k, n } = b;
   checkArray("a", a, Float32Array, m * k, `[m=${m}, k=${k}]`);
-  checkFinite("a", a);
   if (bias !== undefined) checkArray("bias", bias, Float32Array, n, `[n=${n}]`);
   const { arena, wasm } = ctx;
   const aPtr = arena.copyIn(a, "a");
   const q16 = arena.alloc(wasm.quantizedRowsBytes(m, k), "quantized activations");
   const rowScales = arena.alloc(m * 4, "activation scales");
   wasm.quantizeRows(aPtr, m, k, 0, q16, rowScales);
+  // A row holding Inf or NaN gets a non-finite scale, so checking the M scales replaces a
+  // JavaScript scan of all M·K inputs; checkFinite then names the offending element.
+  if (!allFinite(arena.f32(rowScales, m))) checkFinite("a", a);
   const biasPtr = bias ? arena.copyIn(bias, "bias") : 0;
   const out = arena.alloc(m * n * 4, "output");
   wasm.int8Gemm(q16, rowScales, b.ptr, b.scalesPtr, biasPtr, out, m, n, k, raw ? 1 : 0);
@@ -135,4 +142,28 @@ export function int8GemmAccumulators(
   options: { m: number },
 ): Int32Array {
   return ctx.arena.scoped(() => ctx.arena.i32(runInt8(ctx, a, b, options, true), options.m * b.n).slice());
+}
+
+/**
+ * The integer core alone: out[m, n] = Σ_k qa[m, k] · qw[k, n] as i32, for int8 activations that
+ * are already quantized ([M, K] row-major, any int8 value including -128), times the packed int8
+ * weights. This is ONNX MatMulInteger with both zero points 0 (a u8 input with zero point 128 is
+ * `qa = a - 128`). No scales, no bias: dequantize with the row and weight scales yourself, or use
+ * int8Gemm, which quantizes f32 rows and dequantizes in one call.
+ */
+export function int8MatMul(ctx: KernelContext, qa: Int8Array, b: PackedInt8Matrix, options: { m: number }): Int32Array {
+  WasmResident.checkOwner("b", b, PackedInt8Matrix, ctx);
+  const { m } = options;
+  checkDim("m", m);
+  const { k, n } = b;
+  checkArray("qa", qa, Int8Array, m * k, `[m=${m}, k=${k}]`);
+  const { arena, wasm } = ctx;
+  return arena.scoped(() => {
+    const src = arena.copyIn(qa, "qa");
+    const q16 = arena.alloc(wasm.quantizedRowsBytes(m, k), "widened activations");
+    wasm.packQuantizedRows(src, m, k, q16);
+    const out = arena.alloc(m * n * 4, "output");
+    wasm.int8Gemm(q16, 0, b.ptr, b.scalesPtr, 0, out, m, n, k, 1);
+    return arena.i32(out, m * n).slice();
+  });
 }

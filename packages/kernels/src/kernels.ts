@@ -15,6 +15,7 @@ import {
   type Int8GemmOptions,
   int8Gemm,
   int8GemmAccumulators,
+  int8MatMul,
   type PackedInt8Matrix,
   packInt8Matrix,
   type QuantizedRows,
@@ -52,6 +53,11 @@ export interface Kernels {
   packInt8Matrix(weights: QuantizedWeights, options: PackOptions): PackedInt8Matrix;
   int8Gemm(a: Float32Array, b: PackedInt8Matrix, options: Int8GemmOptions): Float32Array;
   int8GemmAccumulators(a: Float32Array, b: PackedInt8Matrix, options: { m: number }): Int32Array;
+  /**
+   * Integer core on already-quantized rows: Σ_k qa[m, k]·qw[k, n] as i32 (ONNX MatMulInteger
+   * with zero points 0). qa is [M, K] int8, any value in [-128, 127].
+   */
+  int8MatMul(qa: Int8Array, b: PackedInt8Matrix, options: { m: number }): Int32Array;
   attention(q: Float32Array, k: Float32Array, v: Float32Array, options: AttentionOptions): AttentionResult;
   layerNorm(x: Float32Array, gamma: Float32Array, beta: Float32Array, options: LayerNormOptions): Float32Array;
   gelu(x: Float32Array, approximation?: GeluApproximation): Float32Array;
@@ -102,6 +108,7 @@ export function createKernels(module: WebAssembly.Module, options: KernelsOption
     packInt8Matrix: (w, o) => packInt8Matrix(ctx, w, o),
     int8Gemm: (a, b, o) => int8Gemm(ctx, a, b, o),
     int8GemmAccumulators: (a, b, o) => int8GemmAccumulators(ctx, a, b, o),
+    int8MatMul: (qa, b, o) => int8MatMul(ctx, qa, b, o),
     attention: (q, k, v, o) => attention(ctx, q, k, v, o),
     layerNorm: (x, g, b, o) => layerNorm(ctx, x, g, b, o),
     gelu: (x, approximation) => gelu(ctx, x, approximation),

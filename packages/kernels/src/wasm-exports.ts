@@ -18,6 +18,7 @@ export interface KernelExports {
   packedInt8Bytes(k: number, n: number): number;
   quantizedRowsBytes(m: number, k: number): number;
   packInt8(src: number, k: number, n: number, transposed: number, dst: number): void;
+  packQuantizedRows(q8: number, m: number, k: number, q16Out: number): void;
   quantizeRows(x: number, m: number, k: number, qOut: number, q16Out: number, scalesOut: number): void;
   quantizeWeights(src: number, k: number, n: number, transposed: number, qOut: number, scalesOut: number): void;
   int8Gemm(

@@ -30,6 +30,26 @@ describe("int8 quantization", () => {
     expect(got.scales[2]).toBe(0);
   });
 
+  it("the fused quantization inside int8Gemm rounds ties to even and clamps like the reference", () => {
+    // Identity weights make the accumulators equal to the quantized activations themselves.
+    const k = 21; // 2 full SIMD blocks of 8 plus a scalar tail
+    const rows = [
+      [
+        127, 0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 3.5, 126.5, -126.5, 4.5, -4.5, 5.5, 0.49999997, -3.5, 6.5, 7.5, 8.5, -8.5,
+        9.5, -9.5,
+      ],
+      [-254, 1, 3, 5, -1, -3, -5, 7, 9, 11, -11, 13, -13, 15, 17, 19, -19, 21, 23, 25, 253],
+    ];
+    const a = Float32Array.from(rows.flat());
+    const m = rows.length;
+    const identity = new Int8Array(k * k);
+    for (let i = 0; i < k; i++) identity[i * k + i] = 1;
+    const packed = kernels.packInt8Matrix({ values: identity, scales: new Float32Array(k).fill(1) }, { k, n: k });
+    const want = referenceQuantizeRows(a, m, k).values;
+    expect(Int8Array.from(kernels.int8GemmAccumulators(a, packed, { m }))).toEqual(want);
+    expect(Array.from(want.slice(1, 7))).toEqual([0, 2, 2, 0, -2, -2]);
+  });
+
   it("quantizeWeights is bit-exact to the reference in both layouts", () => {
     const random = rng(11);
     for (const transposed of [false, true]) {
@@ -63,6 +83,38 @@ describe("int8 gemm", () => {
       expect(out).toEqual(referenceDequantize(acc, qa.scales, qw.scales, m, n, bias));
       expect(out).toEqual(referenceInt8Gemm(a, qw.values, qw.scales, m, k, n, { transposed, bias }));
     }
+  });
+
+  it("int8MatMul on pre-quantized rows is bit-exact to the integer reference (full int8 range)", () => {
+    const random = rng(14);
+    for (let trial = 0; trial < 30; trial++) {
+      const m = randomInt(random, 1, 21);
+      const k = randomInt(random, 1, 90);
+      const n = randomInt(random, 1, 33);
+      const transposed = trial % 2 === 1;
+      // Any int8 value, -128 included (MatMulInteger-style input), with runs of extremes.
+      const qa = Int8Array.from({ length: m * k }, (_, i) =>
+        trial % 5 === 0 ? (i % 3 === 0 ? -128 : 127) : randomInt(random, -128, 127),
+      );
+      const qw = {
+        values: Int8Array.from({ length: k * n }, () => randomInt(random, -127, 127)),
+        scales: new Float32Array(n).fill(1),
+      };
+      const packed = kernels.packInt8Matrix(qw, { k, n, transposed });
+      expect(kernels.int8MatMul(qa, packed, { m })).toEqual(
+        referenceInt8Accumulate(qa, qw.values, m, k, n, transposed),
+      );
+    }
+  });
+
+  it("int8MatMul of quantizeRows output equals int8GemmAccumulators of the f32 rows", () => {
+    const random = rng(15);
+    const [m, k, n] = [13, 77, 29];
+    const a = randomF32(random, m * k, 2);
+    const qw = kernels.quantizeWeights(randomF32(random, k * n, 0.2), { k, n });
+    const packed = kernels.packInt8Matrix(qw, { k, n });
+    const qa = kernels.quantizeRows(a, { rows: m, cols: k });
+    expect(kernels.int8MatMul(qa.values, packed, { m })).toEqual(kernels.int8GemmAccumulators(a, packed, { m }));
   });
 
   it("saturates correctly at the int8 extremes (all ±max values)", () => {
@@ -103,6 +155,17 @@ describe("int8 gemm", () => {
     expect(() => kernels.int8Gemm(new Float32Array([1, 2, Infinity, 0, 0, 0]), packed, { m: 2 })).toThrow(
       /a\[2\] is Infinity/,
     );
+    // Non-finite values anywhere (found through the row scales, named by index).
+    const big = new Float32Array(7 * 3);
+    big[17] = Number.NaN;
+    expect(() => kernels.int8Gemm(big, packed, { m: 7 })).toThrow(/a\[17\] is NaN/);
+    big[17] = -Infinity;
+    expect(() => kernels.int8GemmAccumulators(big, packed, { m: 7 })).toThrow(/a\[17\] is -Infinity/);
+    expect(() => kernels.int8MatMul(new Int8Array(5), packed, { m: 2 })).toThrow(/qa has length 5, expected 6/);
+    expect(() => kernels.int8MatMul(new Uint8Array(6) as unknown as Int8Array, packed, { m: 2 })).toThrow(
+      /qa must be a Int8Array/,
+    );
+    expect(() => kernels.int8MatMul(new Int8Array(6), packed, { m: 0 })).toThrow(/m must be an integer >= 1/);
     expect(() => kernels.quantizeWeights(new Float32Array([1, Number.NaN]), { k: 1, n: 2 })).toThrow(RangeError);
   });
 });

@@ -112,6 +112,7 @@ describe("int8 gemm vs onnxruntime MatMulInteger", () => {
     const { Y } = await runOnnx(g.build(), { A: { type: "uint8", data: au8, dims: [m, k] } });
     const ortAcc = Y.data as Int32Array;
     expect(kernels.int8GemmAccumulators(a, packed, { m })).toEqual(ortAcc);
+    expect(kernels.int8MatMul(qa.values, packed, { m })).toEqual(ortAcc);
     expect(kernels.int8Gemm(a, packed, { m, bias })).toEqual(
       referenceDequantize(ortAcc, qa.scales, qw.scales, m, n, bias),
     );
