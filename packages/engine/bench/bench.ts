@@ -8,10 +8,11 @@ import { join } from "node:path";
 import { createKernels, supportsRelaxedSimd } from "@edgeformers/kernels";
 import { pipeline } from "@edgeformers/pipelines";
 import * as ortNode from "onnxruntime-node";
-import { BundleSource, loadModel, type Model } from "../src/index.js";
+import { BundleSource, loadModel, type Model, parseSafetensors, quantize } from "../src/index.js";
 import { loadOrtWeb } from "../src/ort-web/node.js";
 import { generateTinyEncoder } from "../src/testing/tiny-encoder.js";
 import { encoderOnnx } from "../test/helpers/encoder-onnx.js";
+import { type MemoryProbe, memoryProbe, runMemoryProbe } from "./memory-probe.js";
 
 const here = process.env.BENCH_DIR ?? ".";
 const kernelsDir = process.env.KERNELS_DIST ?? join(here, "../../kernels/dist");
@@ -36,7 +37,7 @@ const BATCHES = [1, 8];
 /** Cut to keep the whole run within ~10 min on one thread: bert-base batch 8 × seq 512. */
 const skip = (shape: Shape, seq: number, batch: number) => shape.hiddenSize === 768 && seq === 512 && batch === 8;
 
-type Runner = "engine f32" | "engine int8" | "ort-web f32" | "ort-node f32";
+type Runner = "engine f32" | "engine int8" | "engine int8 (int8 file)" | "ort-web f32" | "ort-node f32";
 interface Cell {
   model: string;
   seq: number;
@@ -196,6 +197,30 @@ async function main() {
       engine[dtype] = model;
       console.log(`[bench] ${shape.name}: engine ${dtype} cold start ${ms.toFixed(0)} ms`);
     }
+    {
+      // The int8 model as deployed: the file `edgeformers models quantize` writes (same per-channel
+      // scales the engine computes at load), so loading packs the stored int8 values directly.
+      const int8File = await quantize(parseSafetensors(tiny.files["model.safetensors"]), { kernels: kernelsModule });
+      const files = { ...tiny.files, "model.safetensors": int8File };
+      global.gc?.();
+      const start = performance.now();
+      const kernels = createKernels(kernelsModule, {
+        memoryBudgetBytes: budget,
+        flavour: relaxed ? "relaxed-simd" : "simd",
+      });
+      const model = await loadModel(new BundleSource(files), { dtype: "int8", kernels, memoryBudgetBytes: budget });
+      await model.forward(first);
+      const ms = performance.now() - start;
+      sampleRss();
+      cold.push({
+        model: shape.name,
+        runner: "engine int8 (int8 file)",
+        coldStartMs: ms,
+        stats: model.stats(),
+        rssMB: rssMB(),
+      });
+      console.log(`[bench] ${shape.name}: engine int8 from an int8 file, cold start ${ms.toFixed(0)} ms`);
+    }
     let coldDone = false;
     for (const seq of SEQS) {
       for (const batch of BATCHES) {
@@ -270,6 +295,7 @@ async function main() {
     }
   }
   const pipelines = await pipelineBench(kernelsModule);
+  const memory = await memoryProbe(kernelsModule);
   const merged = process.env.BENCH_MERGE === "1" ? mergeWithPrevious(cells, cold) : 1;
   const results = {
     benchRuns: merged,
@@ -286,6 +312,7 @@ async function main() {
       "with BENCH_MERGE=1 each cell (and cold start) keeps the best over this and the previous results.json",
     ],
     peakRssMB: peakRss,
+    memory,
     pipelines,
     cells,
     cold,
@@ -397,6 +424,7 @@ function markdown(r: {
   kernels: string;
   benchRuns: number;
   pipelines?: PipelineCell[];
+  memory?: MemoryProbe;
 }): string {
   const lines = [
     `Node ${r.node}, ${r.cpu ?? "unknown CPU"}, one thread, kernels ${r.kernels}, best over ${r.benchRuns} bench run(s). Forward latency, best of the timed runs (median of that run in parentheses), ms:`,
@@ -426,6 +454,17 @@ function markdown(r: {
     );
   }
   lines.push("", `Peak process RSS over the run: ${r.peakRssMB} MB (all runtimes in one process).`, "");
+  if (r.memory) {
+    const m = r.memory;
+    const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+    lines.push(
+      `Memory of one MiniLM-shaped int8 model in a fresh process (${m.what}): process RSS grew by **${mib(m.rssGrowthBytes)}** at its peak ` +
+        `(sampled every ${m.sampleMs} ms from a worker thread; baseline ${mib(m.baselineRssBytes)} after importing the engine and kernels), ` +
+        `of which the int8 file read into memory is ${mib(m.fileBytes)} and the kernels' wasm memory ends at ${mib(m.wasmMemoryBytes)}; ` +
+        `the engine's own estimate (stats().peakBytes) is ${mib(m.enginePeakBytes)}, in ${m.batches} batches; forward took ${m.forwardMs.toFixed(0)} ms.`,
+      "",
+    );
+  }
   if (r.pipelines?.length) {
     lines.push(
       "`@edgeformers/pipelines` on the MiniLM-shaped engine model (f32), 8 texts × 100 words (≈ 100 tokens each), best of 5 calls, ms:",
@@ -441,4 +480,6 @@ function markdown(r: {
   return lines.join("\n");
 }
 
-await main();
+// The memory probe re-runs this bundle as a child process, and its RSS sampler as a worker thread.
+if (process.env.BENCH_CHILD === "memory") await runMemoryProbe();
+else if (process.env.BENCH_CHILD !== "sampler") await main();

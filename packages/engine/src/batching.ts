@@ -4,6 +4,20 @@
  * activations still fit next to the weights.
  */
 
+/**
+ * Most tokens (rows × padded length) one batch carries, whatever the budget allows. Past about a
+ * thousand tokens the activations of a layer (an FFN intermediate of 1024 × 1536 floats is 6 MB)
+ * outgrow the CPU caches and every GEMM slows down — measured on the MiniLM shape, int8: one batch of
+ * 8 × 512 took 3.41 s where 8 batches of 512 took 8 × 0.32 s — and activation memory grows with the
+ * batch. Long inputs therefore run a few sequences at a time; short ones still batch up to this.
+ */
+export const MAX_BATCH_TOKENS = 1024;
+
+/** Rows of `seq` tokens that fit MAX_BATCH_TOKENS (at least one). */
+export function maxRowsForTokens(seq: number, maxTokens = MAX_BATCH_TOKENS): number {
+  return Math.max(1, Math.floor(maxTokens / seq));
+}
+
 /** Groups of row indices, each to be run as one padded batch. */
 export function planBatches(lengths: readonly number[], maxRowsFor: (seq: number) => number): number[][] {
   const order = lengths.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b] || a - b);

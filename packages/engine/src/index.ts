@@ -14,19 +14,9 @@ export {
   type StaticArchitecture,
 } from "./architecture.js";
 export { BertEncoder, type EncoderInput } from "./backends/bert.js";
-export type { WeightDtype } from "./backends/weights.js";
-export { type ForwardInputs } from "./input.js";
-export { DEFAULT_MEMORY_BUDGET_BYTES, loadModel, type LoadModelOptions } from "./load-model.js";
-export type {
-  Backend,
-  Model,
-  ModelDtype,
-  ModelOutputs,
-  ModelSentenceTransformers,
-  ModelStats,
-  Tensor,
-} from "./model.js";
 export { StaticEmbeddingModel, type StaticEmbedOptions, type StaticModelOptions } from "./backends/static.js";
+export type { WeightDtype } from "./backends/weights.js";
+export { MAX_BATCH_TOKENS } from "./batching.js";
 export {
   bf16ToF32,
   DTYPES,
@@ -49,6 +39,17 @@ export {
   type SentenceTransformersInfo,
   type SentenceTransformersModule,
 } from "./folder.js";
+export type { ForwardInputs } from "./input.js";
+export { DEFAULT_MEMORY_BUDGET_BYTES, type LoadModelOptions, loadModel } from "./load-model.js";
+export type {
+  Backend,
+  Model,
+  ModelDtype,
+  ModelOutputs,
+  ModelSentenceTransformers,
+  ModelStats,
+  Tensor,
+} from "./model.js";
 export { isQuantizable, type QuantizeOptions, quantize } from "./quantize.js";
 export { parseSafetensors, SafetensorsFile, type TensorInfo, type TensorStore } from "./safetensors.js";
 export { serializeSafetensors, type TensorToWrite } from "./safetensors-writer.js";
@@ -57,8 +58,8 @@ export { type BundledFile, BundleSource } from "./sources/bundle.js";
 export { type SourceFromUriOptions, sourceFromUri } from "./sources/from-uri.js";
 export { type FetchLike, HttpSource, type HttpSourceOptions, huggingFaceSource } from "./sources/http.js";
 export { type ByteCache, type CacheApiLike, cacheApiCache, memoryCache } from "./sources/http-cache.js";
-export { LocalDirSource } from "./sources/local-dir.js";
 export { type KVNamespaceLike, KVSource, type KVSourceOptions } from "./sources/kv.js";
+export { LocalDirSource } from "./sources/local-dir.js";
 export { type R2BucketLike, type R2ObjectBodyLike, R2Source, type R2SourceOptions } from "./sources/r2.js";
 export {
   BaseModelSource,

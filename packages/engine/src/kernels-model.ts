@@ -8,7 +8,7 @@ import type { Tokenizer } from "@edgeformers/tokenizers";
 import type { EncoderArchitecture } from "./architecture.js";
 import { type EncoderParts, runEncoder } from "./backends/encoder.js";
 import type { WeightReader } from "./backends/weights.js";
-import { encoderBatchBytes, planBatches } from "./batching.js";
+import { encoderBatchBytes, maxRowsForTokens, planBatches } from "./batching.js";
 import type { EncoderConfig } from "./encoder-config.js";
 import type { TaskHead, Tensor } from "./heads/common.js";
 import { type CheckedRow, checkForwardInputs, type ForwardInputs } from "./input.js";
@@ -44,9 +44,7 @@ export class KernelsModel implements Model {
     this.perToken = new Set(head.outputNames.filter((n) => n !== "pooler_output" && perTokenHead));
     this.weightsBytes = reader.jsBytes + reader.packedBytes;
     if (this.weightsBytes > budgetBytes) {
-      throw new RangeError(
-        `the weights need ${this.weightsBytes} bytes, more than memoryBudgetBytes ${budgetBytes}`,
-      );
+      throw new RangeError(`the weights need ${this.weightsBytes} bytes, more than memoryBudgetBytes ${budgetBytes}`);
     }
     this.peakBytes = this.weightsBytes + this.arenaBytes();
   }
@@ -74,7 +72,11 @@ export class KernelsModel implements Model {
       maxLength: this.maxLength(),
     });
     const lengths = rows.map((r) => r.ids.length);
-    const free = this.budgetBytes - this.weightsBytes;
+    const maxSeq = Math.max(...lengths);
+    const batch = rows.length;
+    // Split into several batches, the assembled outputs are held while the later batches run.
+    const held = batch > 1 ? this.head.bytesFor(batch, maxSeq) : 0;
+    const free = this.budgetBytes - this.weightsBytes - held;
     for (const r of rows) {
       const need = this.batchBytes(1, r.ids.length);
       if (need > free) {
@@ -86,23 +88,25 @@ export class KernelsModel implements Model {
     }
     const groups = planBatches(lengths, (seq) => {
       // batchBytes grows linearly in rows beyond the arena already allocated: the largest count that fits.
+      const cap = maxRowsForTokens(seq);
       let rows = 1;
-      while (this.batchBytes(rows * 2, seq) <= free) rows *= 2;
+      while (rows * 2 <= cap && this.batchBytes(rows * 2, seq) <= free) rows *= 2;
       let step = rows >> 1;
       while (step >= 1) {
-        if (this.batchBytes(rows + step, seq) <= free) rows += step;
+        if (rows + step <= cap && this.batchBytes(rows + step, seq) <= free) rows += step;
         step >>= 1;
       }
       return rows;
     });
-    const maxSeq = Math.max(...lengths);
-    const batch = rows.length;
     const result: ModelOutputs = {};
     this.forwardCalls++;
     // One batch of equal-length rows (the usual caller-padded request) is already in order: no copy.
     if (groups.length === 1 && lengths.every((l) => l === maxSeq)) return this.runBatch(rows);
     for (const group of groups) {
-      const outputs = this.runBatch(group.map((i) => rows[i]));
+      const outputs = this.runBatch(
+        group.map((i) => rows[i]),
+        held,
+      );
       const seq = Math.max(...group.map((i) => lengths[i]));
       for (const [name, t] of Object.entries(outputs)) {
         const perToken = this.perToken.has(name);
@@ -129,10 +133,13 @@ export class KernelsModel implements Model {
   private maxLength(): number {
     // RoBERTa-style positions start after padding_idx, so fewer tokens fit than the table has rows.
     const roberta = this.architecture.modelType === "roberta" || this.architecture.modelType === "xlm-roberta";
-    return roberta ? this.encoderConfig.maxPositions - this.encoderConfig.padTokenId - 1 : this.encoderConfig.maxPositions;
+    return roberta
+      ? this.encoderConfig.maxPositions - this.encoderConfig.padTokenId - 1
+      : this.encoderConfig.maxPositions;
   }
 
-  private runBatch(group: CheckedRow[]): Record<string, Tensor> {
+  /** @param heldBytes outputs of earlier batches of the same call, alive while this one runs. */
+  private runBatch(group: CheckedRow[], heldBytes = 0): Record<string, Tensor> {
     const c = this.encoderConfig;
     const batch = group.length;
     const seq = Math.max(...group.map((r) => r.ids.length));
@@ -161,7 +168,7 @@ export class KernelsModel implements Model {
     });
     const outputs = this.head.run(hidden, batch, seq);
     const { js } = encoderBatchBytes(c, batch, seq);
-    const estimate = this.weightsBytes + this.arenaBytes() + js + this.head.bytesFor(batch, seq);
+    const estimate = this.weightsBytes + this.arenaBytes() + js + this.head.bytesFor(batch, seq) + heldBytes;
     this.peakBytes = Math.max(this.peakBytes, estimate);
     return outputs;
   }

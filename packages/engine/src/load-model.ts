@@ -11,11 +11,11 @@ import { StaticEmbeddingModel } from "./backends/static.js";
 import { readEncoderConfig } from "./encoder-config.js";
 import { buildEncoder } from "./encoders.js";
 import { ModelFolderError } from "./errors.js";
-import { type ModelFolder, loadModelFolder, parseObject } from "./folder.js";
+import { loadModelFolder, type ModelFolder, parseObject } from "./folder.js";
 import { buildHead } from "./heads/index.js";
 import { KernelsModel } from "./kernels-model.js";
-import { loadOrtModel } from "./ort-model.js";
 import type { Backend, Model, ModelDtype, ModelSentenceTransformers } from "./model.js";
+import { loadOrtModel } from "./ort-model.js";
 import type { ModelSource } from "./sources/source.js";
 import { StaticModel } from "./static-model.js";
 
@@ -79,12 +79,23 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     return new StaticModel(folder.config, architecture, sentenceTransformers, model, bytes, memoryBudgetBytes);
   }
   if (backend === "static") {
-    throw new TypeError(`options.backend "static" only runs model2vec models; model_type is "${architecture.modelType}"`);
+    throw new TypeError(
+      `options.backend "static" only runs model2vec models; model_type is "${architecture.modelType}"`,
+    );
   }
   if (backend === "ort") {
     const config = readEncoderConfig(folder.config, architecture.modelType);
     const tokenizer = loadTokenizer(folder);
-    return loadOrtModel(folder, architecture, config, tokenizer, sentenceTransformers, dtype, memoryBudgetBytes, options.onnxruntime);
+    return loadOrtModel(
+      folder,
+      architecture,
+      config,
+      tokenizer,
+      sentenceTransformers,
+      dtype,
+      memoryBudgetBytes,
+      options.onnxruntime,
+    );
   }
   return loadKernelsModel(folder, architecture, sentenceTransformers, dtype, memoryBudgetBytes, options.kernels);
 }
@@ -128,7 +139,9 @@ async function obtainKernels(given: Kernels | WebAssembly.Module | undefined, bu
   if (given instanceof WebAssembly.Module) return createKernels(given, { memoryBudgetBytes: budget });
   if (given !== undefined) {
     if (given === null || typeof given !== "object" || typeof (given as Kernels).gemm !== "function") {
-      throw new TypeError("options.kernels must be a Kernels instance from @edgeformers/kernels or a WebAssembly.Module");
+      throw new TypeError(
+        "options.kernels must be a Kernels instance from @edgeformers/kernels or a WebAssembly.Module",
+      );
     }
     return given;
   }

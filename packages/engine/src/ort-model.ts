@@ -77,7 +77,18 @@ export async function loadOrtModel(
   } catch (e) {
     throw new ModelFolderError(`onnxruntime could not load it: ${(e as Error).message}`, file, { cause: e });
   }
-  return new OrtModel(folder.config, tokenizer, architecture, sentenceTransformers, dtype, config, ort, session, bytes.byteLength, budgetBytes);
+  return new OrtModel(
+    folder.config,
+    tokenizer,
+    architecture,
+    sentenceTransformers,
+    dtype,
+    config,
+    ort,
+    session,
+    bytes.byteLength,
+    budgetBytes,
+  );
 }
 
 async function importOrt(): Promise<unknown> {
@@ -109,7 +120,8 @@ class OrtModel implements Model {
     private readonly budgetBytes: number,
   ) {
     const canonical = CANONICAL[architecture.head];
-    const renamed = session.outputNames.length === canonical.length && !canonical.every((n) => session.outputNames.includes(n));
+    const renamed =
+      session.outputNames.length === canonical.length && !canonical.every((n) => session.outputNames.includes(n));
     this.outputNames = renamed ? [...session.outputNames, ...canonical] : session.outputNames;
   }
 
@@ -139,7 +151,8 @@ class OrtModel implements Model {
     for (const name of this.session.inputNames) {
       // TF exports name inputs "input_ids:0".
       const data = available[name.replace(/:\d+$/, "")];
-      if (!data) throw new ModelFolderError(`the ONNX model wants an input "${name}" the engine cannot provide`, "onnx");
+      if (!data)
+        throw new ModelFolderError(`the ONNX model wants an input "${name}" the engine cannot provide`, "onnx");
       const type = this.session.inputMetadata?.find((m) => m.name === name)?.type;
       feeds[name] =
         type === "int32"

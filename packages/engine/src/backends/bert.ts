@@ -98,7 +98,8 @@ export class BertEncoder {
     const { hiddenSize: h, intermediateSize: inter, vocabSize, maxPositions, typeVocabSize, embeddingSize: e } = config;
     const roberta = type === "roberta" || type === "xlm-roberta";
     // ELECTRA projects its (smaller) embeddings up to the hidden size; BERT and RoBERTa do not.
-    const project = type === "electra" && r.has("embeddings_project.weight") ? r.linear("embeddings_project", h, e) : null;
+    const project =
+      type === "electra" && r.has("embeddings_project.weight") ? r.linear("embeddings_project", h, e) : null;
     if (!project && e !== h) {
       throw new ModelFolderError(`embedding_size ${e} ≠ hidden_size ${h} but there is no embeddings_project`, file);
     }

@@ -10,6 +10,7 @@ import type { Kernels, PackedInt8Matrix, PackedMatrix } from "@edgeformers/kerne
  * the kernels do not fuse and is applied in JS after the GEMM.
  */
 export type LinearActivation = "none" | "gelu" | "gelu_tanh" | "relu";
+
 import { ModelFolderError } from "../errors.js";
 import type { TensorStore } from "../safetensors.js";
 
@@ -102,7 +103,10 @@ export class LinearLayer {
         const q =
           weight instanceof Float32Array
             ? kernels.quantizeWeights(weight.subarray(start * k, (start + n) * k), shape)
-            : { values: weight.values.subarray(start * k, (start + n) * k), scales: weight.scales.subarray(start, start + n) };
+            : {
+                values: weight.values.subarray(start * k, (start + n) * k),
+                scales: weight.scales.subarray(start, start + n),
+              };
         this.slices.push({ start, count: n, f32: null, i8: kernels.packInt8Matrix(q, shape), bias: sliceBias });
         bytes += q.values.byteLength + q.scales.byteLength;
       }
@@ -125,7 +129,8 @@ export class LinearLayer {
     const y = new Float32Array(rows * out);
     for (const slice of this.slices) {
       const part = this.applySlice(slice, x, rows, activation);
-      for (let r = 0; r < rows; r++) y.set(part.subarray(r * slice.count, (r + 1) * slice.count), r * out + slice.start);
+      for (let r = 0; r < rows; r++)
+        y.set(part.subarray(r * slice.count, (r + 1) * slice.count), r * out + slice.start);
     }
     if (residual) for (let i = 0; i < y.length; i++) y[i] += residual[i];
     return y;

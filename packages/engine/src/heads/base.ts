@@ -1,5 +1,5 @@
 /** The base model (BertModel, RobertaModel, …): last_hidden_state, plus pooler_output when it has a pooler. */
-import { type HeadContext, type Outputs, type TaskHead } from "./common.js";
+import type { HeadContext, Outputs, TaskHead } from "./common.js";
 import { Pooler } from "./pooler.js";
 
 export function baseHead(ctx: HeadContext): TaskHead {

@@ -1,8 +1,8 @@
 /** Shared pieces of the task heads: named outputs and the small element-wise ops they need. */
 import type { Kernels } from "@edgeformers/kernels";
-import type { EncoderConfig } from "../encoder-config.js";
-import type { WeightReader } from "../backends/weights.js";
 import type { EncoderModelType } from "../architecture.js";
+import type { WeightReader } from "../backends/weights.js";
+import type { EncoderConfig } from "../encoder-config.js";
 
 /** One named output, row-major, as onnxruntime returns it. */
 export interface Tensor {

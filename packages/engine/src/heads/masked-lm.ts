@@ -8,9 +8,10 @@
  *   ELECTRA:     generator_predictions.{dense,LayerNorm}, generator_lm_head           (GELU, to embedding_size)
  *   ALBERT:      predictions.{dense,LayerNorm}, predictions.decoder, predictions.bias (to embedding_size)
  */
+
+import type { EncoderModelType } from "../architecture.js";
 import { activationOf } from "../backends/encoder.js";
 import type { LinearActivation } from "../backends/weights.js";
-import type { EncoderModelType } from "../architecture.js";
 import type { HeadContext, TaskHead } from "./common.js";
 
 interface MlmNames {

@@ -189,8 +189,7 @@ export function encoderOnnx(spec: EncoderGraphSpec): { model: Uint8Array; output
     outputs.push({ name, type: "float32", dims });
   };
   const cls = () => op("Reshape", [op("Gather", [x, i64("zero", [0])], { axis: 1 }), i64("cls_shape", [B, h])]);
-  const pooler = () =>
-    op("Tanh", [linear(cls(), modelType === "albert" ? `${P}pooler` : `${P}pooler.dense`)]);
+  const pooler = () => op("Tanh", [linear(cls(), modelType === "albert" ? `${P}pooler` : `${P}pooler.dense`)]);
   const rows = (name: string) => tensors[name].shape[0];
   switch (head) {
     case "base":
@@ -216,17 +215,37 @@ export function encoderOnnx(spec: EncoderGraphSpec): { model: Uint8Array; output
       break;
     case "ForQuestionAnswering": {
       const both = linear(x, "qa_outputs");
-      emit(op("Squeeze", [op("Slice", [both, i64("s0", [0]), i64("e0", [1]), i64("ax", [2])]), i64("sq", [2])]), "start_logits", [B, S]);
-      emit(op("Squeeze", [op("Slice", [both, i64("s1", [1]), i64("e1", [2]), i64("ax1", [2])]), i64("sq1", [2])]), "end_logits", [B, S]);
+      emit(
+        op("Squeeze", [op("Slice", [both, i64("s0", [0]), i64("e0", [1]), i64("ax", [2])]), i64("sq", [2])]),
+        "start_logits",
+        [B, S],
+      );
+      emit(
+        op("Squeeze", [op("Slice", [both, i64("s1", [1]), i64("e1", [2]), i64("ax1", [2])]), i64("sq1", [2])]),
+        "end_logits",
+        [B, S],
+      );
       break;
     }
     case "ForMaskedLM": {
       const m: Record<EncoderModelType, [string, string, string, string, "gelu" | "gelu_new" | "relu" | null]> = {
-        bert: ["cls.predictions.transform.dense", "cls.predictions.transform.LayerNorm", "cls.predictions.decoder", "cls.predictions.bias", null],
+        bert: [
+          "cls.predictions.transform.dense",
+          "cls.predictions.transform.LayerNorm",
+          "cls.predictions.decoder",
+          "cls.predictions.bias",
+          null,
+        ],
         roberta: ["lm_head.dense", "lm_head.layer_norm", "lm_head.decoder", "lm_head.bias", "gelu"],
         "xlm-roberta": ["lm_head.dense", "lm_head.layer_norm", "lm_head.decoder", "lm_head.bias", "gelu"],
         distilbert: ["vocab_transform", "vocab_layer_norm", "vocab_projector", "vocab_projector.bias", null],
-        electra: ["generator_predictions.dense", "generator_predictions.LayerNorm", "generator_lm_head", "generator_lm_head.bias", "gelu"],
+        electra: [
+          "generator_predictions.dense",
+          "generator_predictions.LayerNorm",
+          "generator_lm_head",
+          "generator_lm_head.bias",
+          "gelu",
+        ],
         albert: ["predictions.dense", "predictions.LayerNorm", "predictions.decoder", "predictions.bias", null],
       };
       const [dense, ln, decoder, bias, fixedAct] = m[modelType];

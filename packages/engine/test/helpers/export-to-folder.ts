@@ -44,7 +44,8 @@ export function recoverExport(onnx: Uint8Array, keep: (name: string) => boolean,
   for (const n of nodes) {
     if (n.op !== "Reshape") continue;
     const target = tensors.get(n.inputs[1]);
-    if (target?.int64 && target.data.length === 4 && target.data[2] * target.data[3] === hidden) numHeads = target.data[2];
+    if (target?.int64 && target.data.length === 4 && target.data[2] * target.data[3] === hidden)
+      numHeads = target.data[2];
   }
   // Newer exporters build the target with Concat(batch, seq, [heads], [head_dim]) instead.
   for (const n of nodes) {

@@ -22,7 +22,12 @@ export function paddedPairs(padTokenId: number, withTypes: boolean): BatchInputs
   const pad = (r: number[], v: number) => [...r, ...Array(seq - r.length).fill(v)];
   return {
     inputIds: rows.map((r) => pad(r.ids, padTokenId)),
-    attentionMask: rows.map((r) => pad(r.ids.map(() => 1), 0)),
+    attentionMask: rows.map((r) =>
+      pad(
+        r.ids.map(() => 1),
+        0,
+      ),
+    ),
     ...(withTypes ? { tokenTypeIds: rows.map((r) => pad(r.types, 0)) } : {}),
   };
 }

@@ -7,7 +7,13 @@ import { describe, expect, it } from "vitest";
 import type { EncoderModelType, Head } from "../../src/index.js";
 import { compareWithOrt } from "../helpers/ort-compare.js";
 
-const HEADS: Head[] = ["base", "ForSequenceClassification", "ForTokenClassification", "ForQuestionAnswering", "ForMaskedLM"];
+const HEADS: Head[] = [
+  "base",
+  "ForSequenceClassification",
+  "ForTokenClassification",
+  "ForQuestionAnswering",
+  "ForMaskedLM",
+];
 
 const ARCHITECTURES: { modelType: EncoderModelType; seed: number }[] = [
   { modelType: "bert", seed: 11 },
@@ -18,7 +24,9 @@ const ARCHITECTURES: { modelType: EncoderModelType; seed: number }[] = [
   { modelType: "albert", seed: 61 },
 ];
 
-const cases = ARCHITECTURES.flatMap(({ modelType, seed }) => HEADS.map((head, i) => ({ modelType, head, seed: seed + i })));
+const cases = ARCHITECTURES.flatMap(({ modelType, seed }) =>
+  HEADS.map((head, i) => ({ modelType, head, seed: seed + i })),
+);
 
 describe("architecture × head against onnxruntime-node (max abs error < 1e-4)", () => {
   it.each(cases)("$modelType $head", async ({ modelType, head, seed }) => {

@@ -4,13 +4,7 @@
  */
 import { loadKernels } from "@edgeformers/kernels/node";
 import { describe, expect, it } from "vitest";
-import {
-  BundleSource,
-  type EncoderModelType,
-  loadModel,
-  parseSafetensors,
-  quantize,
-} from "../../src/index.js";
+import { BundleSource, type EncoderModelType, loadModel, parseSafetensors, quantize } from "../../src/index.js";
 import { generateTinyEncoder } from "../../src/testing/tiny-encoder.js";
 import { compareWithOrt, cosine, paddedPairs, runOrt } from "../helpers/ort-compare.js";
 
@@ -30,13 +24,21 @@ function realTokenCosine(a: Float32Array, b: Float32Array, mask: number[][], wid
 
 describe("dtype int8 (quantised at load) against the f32 onnxruntime oracle", () => {
   it.each(TYPES)("%s last_hidden_state cosine ≥ 0.999, and fewer weight bytes", async (modelType) => {
-    const options = { seed: 300 + TYPES.indexOf(modelType), modelType, hiddenSize: 32, intermediateSize: 64, numHeads: 4 };
+    const options = {
+      seed: 300 + TYPES.indexOf(modelType),
+      modelType,
+      hiddenSize: 32,
+      intermediateSize: 64,
+      numHeads: 4,
+    };
     const { ours, reference, model } = await compareWithOrt(options, undefined, { dtype: "int8" });
     expect(model.dtype).toBe("int8");
     const mask = paddedPairs(0, false).attentionMask;
     const whole = cosine(ours.last_hidden_state, reference.last_hidden_state);
     const real = realTokenCosine(ours.last_hidden_state, reference.last_hidden_state, mask, 32);
-    console.info(`[int8] ${modelType} last_hidden_state cosine: all positions ${whole.toFixed(6)}, real tokens ${real.toFixed(6)}`);
+    console.info(
+      `[int8] ${modelType} last_hidden_state cosine: all positions ${whole.toFixed(6)}, real tokens ${real.toFixed(6)}`,
+    );
     expect(whole).toBeGreaterThanOrEqual(0.999);
     expect(whole).toBeLessThan(1); // quantisation really happened
     const f32 = await loadModel(new BundleSource(generateTinyEncoder(options).files));

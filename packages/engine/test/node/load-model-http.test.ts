@@ -14,7 +14,9 @@ describe("loadModel over HttpSource with sharded safetensors", () => {
     "config.json": tiny.files["config.json"],
     "tokenizer.json": tiny.files["tokenizer.json"],
     "model.safetensors.index.json": JSON.stringify({
-      weight_map: Object.fromEntries(shards.flatMap((s, i) => s.map((n) => [n, `model-0000${i + 1}-of-00002.safetensors`]))),
+      weight_map: Object.fromEntries(
+        shards.flatMap((s, i) => s.map((n) => [n, `model-0000${i + 1}-of-00002.safetensors`])),
+      ),
     }),
     ...Object.fromEntries(
       shards.map((s, i) => [
@@ -39,7 +41,12 @@ describe("loadModel over HttpSource with sharded safetensors", () => {
   it("gives the same logits as the single-file folder", async () => {
     const overHttp = await loadModel(new HttpSource(base));
     const local = await loadModel(new BundleSource(tiny.files));
-    const inputs = { inputIds: [[0, 9, 14, 2], [0, 7, 2]] };
+    const inputs = {
+      inputIds: [
+        [0, 9, 14, 2],
+        [0, 7, 2],
+      ],
+    };
     const a = await overHttp.forward(inputs);
     const b = await local.forward(inputs);
     expect(a.logits.dims).toEqual([2, 4, 32]);

@@ -9,6 +9,7 @@ import {
   DEFAULT_MEMORY_BUDGET_BYTES,
   LocalDirSource,
   loadModel,
+  MAX_BATCH_TOKENS,
   type Model,
   ModelFolderError,
   serializeSafetensors,
@@ -113,7 +114,9 @@ describe("loadModel options", () => {
     await expect(bad({ dtype: "f16" })).rejects.toThrow(/options\.dtype must be one of f32, int8/);
     await expect(bad({ memoryBudgetBytes: -1 })).rejects.toThrow(RangeError);
     await expect(bad({ backend: "static" })).rejects.toThrow(/only runs model2vec models/);
-    await expect(bad({ backend: "ort" })).rejects.toThrow(/the ort backend needs onnx\/model\.onnx for dtype "f32" \(found: none\)/);
+    await expect(bad({ backend: "ort" })).rejects.toThrow(
+      /the ort backend needs onnx\/model\.onnx for dtype "f32" \(found: none\)/,
+    );
     await expect(loadModel(null as never)).rejects.toThrow(TypeError);
   });
 
@@ -141,17 +144,56 @@ describe("forward input checks", () => {
     model = await loadModel(new BundleSource(generateTinyEncoder({ seed: 103 }).files));
   });
   const cases: [string, unknown, RegExp, typeof TypeError | typeof RangeError][] = [
-    ["mask row length", { inputIds: [[2, 3], [2, 5, 6, 7, 8, 9, 3]], attentionMask: [[1, 1], [1, 1, 1, 1, 1, 1]] }, /inputIds\[1\] has length 7 but attentionMask\[1\] has 6/, RangeError],
-    ["id out of vocabulary", { inputIds: [[2, 32, 3]] }, /inputIds\[0\]\[1\] = 32 is outside the vocabulary \[0, 32\)/, RangeError],
+    [
+      "mask row length",
+      {
+        inputIds: [
+          [2, 3],
+          [2, 5, 6, 7, 8, 9, 3],
+        ],
+        attentionMask: [
+          [1, 1],
+          [1, 1, 1, 1, 1, 1],
+        ],
+      },
+      /inputIds\[1\] has length 7 but attentionMask\[1\] has 6/,
+      RangeError,
+    ],
+    [
+      "id out of vocabulary",
+      { inputIds: [[2, 32, 3]] },
+      /inputIds\[0\]\[1\] = 32 is outside the vocabulary \[0, 32\)/,
+      RangeError,
+    ],
     ["negative id", { inputIds: [[2, -1]] }, /inputIds\[0\]\[1\] = -1/, RangeError],
     ["fractional id", { inputIds: [[2, 1.5]] }, /inputIds\[0\]\[1\] must be an integer/, TypeError],
-    ["token type out of range", { inputIds: [[2, 5]], tokenTypeIds: [[0, 2]] }, /tokenTypeIds\[0\]\[1\] = 2 is outside \[0, 2\)/, RangeError],
-    ["mask value", { inputIds: [[2, 5]], attentionMask: [[1, 7]] }, /attentionMask\[0\]\[1\] = 7 is outside \{0, 1\}/, RangeError],
-    ["sequence count", { inputIds: [[2], [3]], attentionMask: [[1]] }, /inputIds has 2 sequences but attentionMask has 1/, RangeError],
+    [
+      "token type out of range",
+      { inputIds: [[2, 5]], tokenTypeIds: [[0, 2]] },
+      /tokenTypeIds\[0\]\[1\] = 2 is outside \[0, 2\)/,
+      RangeError,
+    ],
+    [
+      "mask value",
+      { inputIds: [[2, 5]], attentionMask: [[1, 7]] },
+      /attentionMask\[0\]\[1\] = 7 is outside \{0, 1\}/,
+      RangeError,
+    ],
+    [
+      "sequence count",
+      { inputIds: [[2], [3]], attentionMask: [[1]] },
+      /inputIds has 2 sequences but attentionMask has 1/,
+      RangeError,
+    ],
     ["empty batch", { inputIds: [] }, /at least one sequence/, RangeError],
     ["empty row", { inputIds: [[2], []] }, /inputIds\[1\] is empty/, RangeError],
     ["not arrays", { inputIds: "2 3" }, /inputIds must be an array/, TypeError],
-    ["too long", { inputIds: [Array(25).fill(5)] }, /inputIds\[0\] has 25 tokens but the model accepts at most 24/, RangeError],
+    [
+      "too long",
+      { inputIds: [Array(25).fill(5)] },
+      /inputIds\[0\] has 25 tokens but the model accepts at most 24/,
+      RangeError,
+    ],
   ];
   it.each(cases)("%s", async (_, inputs, message, type) => {
     const err = await model.forward(inputs as never).catch((e: unknown) => e);
@@ -161,7 +203,10 @@ describe("forward input checks", () => {
 
   it("accepts typed-array rows (Int32Array ids, Uint8Array mask) like plain arrays", async () => {
     const plain = await model.forward({ inputIds: [[2, 9, 3]], attentionMask: [[1, 1, 1]] });
-    const typed = await model.forward({ inputIds: [Int32Array.from([2, 9, 3])], attentionMask: [Uint8Array.from([1, 1, 1])] });
+    const typed = await model.forward({
+      inputIds: [Int32Array.from([2, 9, 3])],
+      attentionMask: [Uint8Array.from([1, 1, 1])],
+    });
     expect(Array.from(typed.last_hidden_state.data)).toEqual(Array.from(plain.last_hidden_state.data));
     await expect(model.forward({ inputIds: [new DataView(new ArrayBuffer(4))] as never })).rejects.toThrow(TypeError);
   });
@@ -233,6 +278,27 @@ describe("batching within the memory budget", () => {
     expect(stats.peakBytes).toBeGreaterThan(stats.weightsBytes + stats.arenaBytes);
     expect(stats.peakBytes).toBeLessThanOrEqual(budget);
     expect(roomy.stats().budgetBytes).toBe(DEFAULT_MEMORY_BUDGET_BYTES);
+  });
+
+  it(`caps a batch at ${MAX_BATCH_TOKENS} tokens whatever the budget, with the same results as one row at a time`, async () => {
+    const long = generateTinyEncoder({ seed: 106, maxPositions: 512 });
+    const model = await loadModel(new BundleSource(long.files));
+    // 5 rows of 300 tokens: 3 fit under the cap (900), so 2 batches (3 + 2 rows), not 1.
+    const seq = 300;
+    const rows = Array.from({ length: 5 }, (_, b) =>
+      Array.from({ length: seq }, (_, s) => 4 + ((b * 37 + s * 11) % 28)),
+    );
+    const all = await model.forward({ inputIds: rows });
+    expect(Math.floor(MAX_BATCH_TOKENS / seq)).toBe(3);
+    expect(model.stats().batches).toBe(2);
+    const h = all.last_hidden_state.dims[2];
+    for (const [b, row] of rows.entries()) {
+      const one = await model.forward({ inputIds: [row] });
+      const part = all.last_hidden_state.data.subarray(b * seq * h, (b + 1) * seq * h);
+      expect(maxAbsDiff(part, one.last_hidden_state.data)).toBeLessThan(1e-5);
+    }
+    // The assembled [5, 300, h] output is held while the second batch runs, and counted.
+    expect(model.stats().peakBytes).toBeGreaterThan(model.stats().weightsBytes + 5 * seq * h * 4);
   });
 
   it("a sequence that cannot fit even alone is a RangeError naming the sizes", async () => {

@@ -9,7 +9,9 @@ import { generateTinyEncoder } from "../../src/testing/tiny-encoder.js";
 import { cosine } from "../helpers/ort-compare.js";
 
 describe("MiniLM-L6-sized BERT under the default memory budget", () => {
-  it("f32 fits, a batch of 6 × 128 tokens is split to stay inside, int8 is ~4× smaller and close", { timeout: 120_000 }, async () => {
+  it("f32 fits, a batch of 6 × 128 tokens is split to stay inside, int8 is ~4× smaller and close", {
+    timeout: 120_000,
+  }, async () => {
     const tiny = generateTinyEncoder({
       seed: 400,
       vocabSize: 30522,

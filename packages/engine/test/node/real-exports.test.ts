@@ -7,8 +7,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
 import { loadKernels } from "@edgeformers/kernels/node";
+import { describe, expect, it } from "vitest";
 import { countingPositions } from "../../src/backends/encoder.js";
 import { buildHead } from "../../src/heads/index.js";
 import {
@@ -85,7 +85,12 @@ describe.skipIf(!xlmr.available)(`XLM-RoBERTa cross-encoder exported by PyTorch 
     const cfg = readEncoderConfig(config, "xlm-roberta");
     const arch = resolveArchitecture(config) as EncoderArchitecture;
     const kernels = loadKernels();
-    const encoder = new BertEncoder(kernels, parseSafetensors(serializeSafetensors(tensors), "model.safetensors"), cfg, arch);
+    const encoder = new BertEncoder(
+      kernels,
+      parseSafetensors(serializeSafetensors(tensors), "model.safetensors"),
+      cfg,
+      arch,
+    );
     const head = buildHead(arch.head, { kernels, reader: encoder.reader, config: cfg, modelType: arch.modelType });
     encoder.parts.embeddings.positionIds = countingPositions;
     const batch = inputs.inputIds.length;
@@ -130,7 +135,9 @@ describe.skipIf(!distil.available)(`DistilBERT SST-2 classifier exported by PyTo
     const ours = await model.forward(inputs);
     const reference = await runOrt(new Uint8Array(onnx), inputs);
     const err = maxAbsDiff(ours.logits.data, reference.logits);
-    console.info(`[real export] distilbert logits ${Array.from(reference.logits, (v) => v.toFixed(6))}: max abs error ${err.toExponential(2)} (dim 2: a weak check, LayerNorm over 2 values is nearly constant)`);
+    console.info(
+      `[real export] distilbert logits ${Array.from(reference.logits, (v) => v.toFixed(6))}: max abs error ${err.toExponential(2)} (dim 2: a weak check, LayerNorm over 2 values is nearly constant)`,
+    );
     expect(err).toBeLessThan(1e-4);
   });
 });
@@ -214,95 +221,107 @@ describe.skipIf(!squad.available)(`backend "ort" on the keras2onnx TF BERT QA ex
   });
 });
 
-describe.skipIf(!squad.available)(`kernels backend on the weights of the keras2onnx TF BERT QA export (${squad.label})`, () => {
-  it("start/end logits equal the upstream outputs (padded row, token types), with 2 heads and only then", async () => {
-    const { readGraph, readTensorProto } = await import("../helpers/onnx-reader.js");
-    const { kerasBertTensors } = await import("../helpers/keras-bert.js");
-    const { tensors: graph } = readGraph(readFileSync(join(squad.path, "TFBertForQuestionAnswering.onnx")));
-    const { tensors, eps } = kerasBertTensors(graph, "tf_bert_for_question_answering", 24, "qa_outputs");
-    const pb = (f: string) => readTensorProto(readFileSync(join(squad.path, "test_data_set_0", f)));
-    const inputs = Object.fromEntries(["input_0.pb", "input_1.pb", "input_2.pb"].map((f) => [pb(f).name, pb(f)]));
-    const row = (name: string) => [Array.from(inputs[name].data)];
-    const forward = { inputIds: row("input_ids"), attentionMask: row("attention_mask"), tokenTypeIds: row("token_type_ids") };
-    expect(forward.attentionMask[0]).toContain(0);
-    const start = pb("output_0.pb").data;
-    const end = pb("output_1.pb").data;
-    // The export does not state the head count (shapes are computed at run time): try the divisors of 8.
-    const errors: Record<number, number> = {};
-    for (const heads of [1, 2, 4, 8]) {
+describe.skipIf(!squad.available)(
+  `kernels backend on the weights of the keras2onnx TF BERT QA export (${squad.label})`,
+  () => {
+    it("start/end logits equal the upstream outputs (padded row, token types), with 2 heads and only then", async () => {
+      const { readGraph, readTensorProto } = await import("../helpers/onnx-reader.js");
+      const { kerasBertTensors } = await import("../helpers/keras-bert.js");
+      const { tensors: graph } = readGraph(readFileSync(join(squad.path, "TFBertForQuestionAnswering.onnx")));
+      const { tensors, eps } = kerasBertTensors(graph, "tf_bert_for_question_answering", 24, "qa_outputs");
+      const pb = (f: string) => readTensorProto(readFileSync(join(squad.path, "test_data_set_0", f)));
+      const inputs = Object.fromEntries(["input_0.pb", "input_1.pb", "input_2.pb"].map((f) => [pb(f).name, pb(f)]));
+      const row = (name: string) => [Array.from(inputs[name].data)];
+      const forward = {
+        inputIds: row("input_ids"),
+        attentionMask: row("attention_mask"),
+        tokenTypeIds: row("token_type_ids"),
+      };
+      expect(forward.attentionMask[0]).toContain(0);
+      const start = pb("output_0.pb").data;
+      const end = pb("output_1.pb").data;
+      // The export does not state the head count (shapes are computed at run time): try the divisors of 8.
+      const errors: Record<number, number> = {};
+      for (const heads of [1, 2, 4, 8]) {
+        const config = {
+          model_type: "bert",
+          architectures: ["BertForQuestionAnswering"],
+          vocab_size: 20,
+          hidden_size: 8,
+          num_hidden_layers: 24,
+          num_attention_heads: heads,
+          intermediate_size: 32,
+          max_position_embeddings: tensors["bert.embeddings.position_embeddings.weight"].shape[0],
+          type_vocab_size: 2,
+          layer_norm_eps: eps,
+          hidden_act: "gelu",
+        };
+        const model = await loadModel(
+          new BundleSource({
+            "config.json": JSON.stringify(config),
+            "tokenizer.json": JSON.stringify(tinyTokenizer(20)),
+            "model.safetensors": serializeSafetensors(tensors),
+          }),
+        );
+        const out = await model.forward(forward);
+        errors[heads] = Math.max(maxAbsDiff(out.start_logits.data, start), maxAbsDiff(out.end_logits.data, end));
+      }
+      const scale = Math.max(...Array.from(start, Math.abs), ...Array.from(end, Math.abs));
+      console.info(
+        `[real export] keras2onnx TF BERT QA on kernels (logits up to ${scale.toExponential(2)}), max abs error by head count: ${JSON.stringify(errors)}`,
+      );
+      // The outputs are small (sliced weights), so "matches" is judged against the other head counts too.
+      const sorted = Object.entries(errors).sort((a, b) => a[1] - b[1]);
+      expect(sorted[0][0]).toBe("2");
+      expect(sorted[0][1]).toBeLessThan(1e-6);
+      expect(sorted[1][1]).toBeGreaterThan(50 * sorted[0][1]);
+    });
+  },
+);
+
+describe.skipIf(!mrpc.available)(
+  `kernels backend on the weights of the keras2onnx TF BERT MRPC export (${mrpc.label})`,
+  () => {
+    it("pooler → classifier logits equal the upstream output", async () => {
+      const { readGraph, readTensorProto } = await import("../helpers/onnx-reader.js");
+      const { kerasBertTensors } = await import("../helpers/keras-bert.js");
+      const { tensors: graph } = readGraph(readFileSync(join(mrpc.path, "TFBertForSequenceClassification_1.onnx")));
+      const { tensors, eps } = kerasBertTensors(graph, "tf_bert_for_sequence_classification", 12, "classifier");
+      const pb = (f: string) => readTensorProto(readFileSync(join(mrpc.path, "test_data_set_0", f)));
+      const inputs = Object.fromEntries(["input_0.pb", "input_1.pb", "input_2.pb"].map((f) => [pb(f).name, pb(f)]));
+      const row = (name: string) => [Array.from(inputs[name].data)];
+      const vocab = tensors["bert.embeddings.word_embeddings.weight"].shape[0];
       const config = {
         model_type: "bert",
-        architectures: ["BertForQuestionAnswering"],
-        vocab_size: 20,
+        architectures: ["BertForSequenceClassification"],
+        vocab_size: vocab,
         hidden_size: 8,
-        num_hidden_layers: 24,
-        num_attention_heads: heads,
+        num_hidden_layers: 12,
+        num_attention_heads: 2,
         intermediate_size: 32,
         max_position_embeddings: tensors["bert.embeddings.position_embeddings.weight"].shape[0],
         type_vocab_size: 2,
         layer_norm_eps: eps,
-        hidden_act: "gelu",
+        num_labels: 2,
       };
       const model = await loadModel(
         new BundleSource({
           "config.json": JSON.stringify(config),
-          "tokenizer.json": JSON.stringify(tinyTokenizer(20)),
+          "tokenizer.json": JSON.stringify(tinyTokenizer(vocab)),
           "model.safetensors": serializeSafetensors(tensors),
         }),
       );
-      const out = await model.forward(forward);
-      errors[heads] = Math.max(maxAbsDiff(out.start_logits.data, start), maxAbsDiff(out.end_logits.data, end));
-    }
-    const scale = Math.max(...Array.from(start, Math.abs), ...Array.from(end, Math.abs));
-    console.info(
-      `[real export] keras2onnx TF BERT QA on kernels (logits up to ${scale.toExponential(2)}), max abs error by head count: ${JSON.stringify(errors)}`,
-    );
-    // The outputs are small (sliced weights), so "matches" is judged against the other head counts too.
-    const sorted = Object.entries(errors).sort((a, b) => a[1] - b[1]);
-    expect(sorted[0][0]).toBe("2");
-    expect(sorted[0][1]).toBeLessThan(1e-6);
-    expect(sorted[1][1]).toBeGreaterThan(50 * sorted[0][1]);
-  });
-});
-
-describe.skipIf(!mrpc.available)(`kernels backend on the weights of the keras2onnx TF BERT MRPC export (${mrpc.label})`, () => {
-  it("pooler → classifier logits equal the upstream output", async () => {
-    const { readGraph, readTensorProto } = await import("../helpers/onnx-reader.js");
-    const { kerasBertTensors } = await import("../helpers/keras-bert.js");
-    const { tensors: graph } = readGraph(readFileSync(join(mrpc.path, "TFBertForSequenceClassification_1.onnx")));
-    const { tensors, eps } = kerasBertTensors(graph, "tf_bert_for_sequence_classification", 12, "classifier");
-    const pb = (f: string) => readTensorProto(readFileSync(join(mrpc.path, "test_data_set_0", f)));
-    const inputs = Object.fromEntries(["input_0.pb", "input_1.pb", "input_2.pb"].map((f) => [pb(f).name, pb(f)]));
-    const row = (name: string) => [Array.from(inputs[name].data)];
-    const vocab = tensors["bert.embeddings.word_embeddings.weight"].shape[0];
-    const config = {
-      model_type: "bert",
-      architectures: ["BertForSequenceClassification"],
-      vocab_size: vocab,
-      hidden_size: 8,
-      num_hidden_layers: 12,
-      num_attention_heads: 2,
-      intermediate_size: 32,
-      max_position_embeddings: tensors["bert.embeddings.position_embeddings.weight"].shape[0],
-      type_vocab_size: 2,
-      layer_norm_eps: eps,
-      num_labels: 2,
-    };
-    const model = await loadModel(
-      new BundleSource({
-        "config.json": JSON.stringify(config),
-        "tokenizer.json": JSON.stringify(tinyTokenizer(vocab)),
-        "model.safetensors": serializeSafetensors(tensors),
-      }),
-    );
-    const out = await model.forward({
-      inputIds: row("input_ids"),
-      attentionMask: row("attention_mask"),
-      tokenTypeIds: row("token_type_ids"),
+      const out = await model.forward({
+        inputIds: row("input_ids"),
+        attentionMask: row("attention_mask"),
+        tokenTypeIds: row("token_type_ids"),
+      });
+      const expected = pb("output_0.pb").data;
+      const err = maxAbsDiff(out.logits.data, expected);
+      console.info(
+        `[real export] keras2onnx TF BERT MRPC on kernels: logits ${Array.from(expected)}, max abs error ${err.toExponential(2)}`,
+      );
+      expect(err).toBeLessThan(1e-5);
     });
-    const expected = pb("output_0.pb").data;
-    const err = maxAbsDiff(out.logits.data, expected);
-    console.info(`[real export] keras2onnx TF BERT MRPC on kernels: logits ${Array.from(expected)}, max abs error ${err.toExponential(2)}`);
-    expect(err).toBeLessThan(1e-5);
-  });
-});
+  },
+);
