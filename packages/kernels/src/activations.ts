@@ -1,20 +1,29 @@
 // Element-wise activations and row ops: GELU, bias add, softmax.
 import type { KernelContext } from "./context.ts";
-import { checkArray, checkDim } from "./errors.ts";
+import { checkArray, checkDim, writeResult } from "./errors.ts";
 
 export type GeluApproximation = "erf" | "tanh";
 
-/** GELU: "erf" = x/2·(1+erf(x/√2)) (exact), "tanh" = the tanh approximation. */
-export function gelu(ctx: KernelContext, x: Float32Array, approximation: GeluApproximation = "erf"): Float32Array {
+/**
+ * GELU: "erf" = x/2·(1+erf(x/√2)) (exact), "tanh" = the tanh approximation. `out` (same length,
+ * may be x itself) receives the result instead of a new array.
+ */
+export function gelu(
+  ctx: KernelContext,
+  x: Float32Array,
+  approximation: GeluApproximation = "erf",
+  out?: Float32Array,
+): Float32Array {
   if (!(x instanceof Float32Array)) throw new TypeError("x must be a Float32Array");
   if (approximation !== "erf" && approximation !== "tanh")
     throw new TypeError(`approximation must be "erf" or "tanh", got ${String(approximation)}`);
-  if (x.length === 0) return new Float32Array(0);
+  if (out !== undefined) checkArray("out", out, Float32Array, x.length, `[${x.length}] like x`);
+  if (x.length === 0) return out ?? new Float32Array(0);
   const { arena, wasm } = ctx;
   return arena.scoped(() => {
     const p = arena.copyIn(x, "x");
     wasm.gelu(p, p, x.length, approximation === "erf" ? 0 : 1);
-    return arena.f32(p, x.length).slice();
+    return writeResult(arena.f32(p, x.length), out);
   });
 }
 

@@ -1,6 +1,6 @@
 // Fused multi-head scaled-dot-product attention (online softmax, no Lq x Lk score matrix).
 import type { KernelContext } from "./context.ts";
-import { checkArray, checkDim, checkMask, type Mask } from "./errors.ts";
+import { checkArray, checkDim, checkMask, type Mask, writeResult } from "./errors.ts";
 
 export interface AttentionOptions {
   readonly batch: number;
@@ -20,6 +20,8 @@ export interface AttentionOptions {
   readonly bias?: Float32Array;
   /** Debug: also return the softmax probabilities [batch, heads, qLen, kLen] (O(Lq·Lk) memory). */
   readonly returnProbabilities?: boolean;
+  /** [batch, qLen, heads·headDim] to write the output into instead of a new array (may be q, k or v). */
+  readonly out?: Float32Array;
 }
 
 export interface AttentionResult {
@@ -51,6 +53,14 @@ export function attention(
   checkArray("v", v, Float32Array, batch * kLen * hd, `[batch=${batch}, kLen=${kLen}, heads*headDim=${hd}]`);
   if (bias !== undefined)
     checkArray("bias", bias, Float32Array, heads * qLen * kLen, `[heads=${heads}, qLen=${qLen}, kLen=${kLen}]`);
+  if (options.out !== undefined)
+    checkArray(
+      "out",
+      options.out,
+      Float32Array,
+      batch * qLen * hd,
+      `[batch=${batch}, qLen=${qLen}, heads*headDim=${hd}]`,
+    );
   if (keyPaddingMask !== undefined)
     checkMask("keyPaddingMask", keyPaddingMask, batch * kLen, `[batch=${batch}, kLen=${kLen}]`);
   const { arena, wasm } = ctx;
@@ -87,7 +97,7 @@ export function attention(
       probs,
       scratch,
     );
-    const output = arena.f32(out, outLen).slice();
+    const output = writeResult(arena.f32(out, outLen), options.out);
     return returnProbabilities ? { output, probabilities: arena.f32(probs, probLen).slice() } : { output };
   });
 }

@@ -9,6 +9,17 @@ export function checkDim(name: string, value: number, min = 1): void {
   }
 }
 
+/**
+ * Where a kernel's f32 result goes: into the caller's `out` (already checked) or a fresh array.
+ * Reusing buffers keeps a forward pass from leaving a layer's worth of garbage per call, which
+ * matters in a 128 MB isolate: V8 collects detached typed arrays only when it decides to.
+ */
+export function writeResult(view: Float32Array, out: Float32Array | undefined): Float32Array {
+  if (out === undefined) return view.slice();
+  out.set(view);
+  return out;
+}
+
 export function checkArray<T extends NumericArray>(
   name: string,
   value: unknown,

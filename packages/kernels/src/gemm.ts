@@ -1,6 +1,6 @@
 // f32 GEMM wrapper: prepack weights once, then C = A·B (+bias, activation, +residual).
 import { type KernelContext, WasmResident } from "./context.ts";
-import { checkArray, checkDim } from "./errors.ts";
+import { checkArray, checkDim, writeResult } from "./errors.ts";
 
 export type Activation = "none" | "gelu" | "gelu_tanh";
 const ACTIVATION_CODES: Record<Activation, number> = { none: 0, gelu: 1, gelu_tanh: 2 };
@@ -49,17 +49,20 @@ export interface GemmOptions {
   readonly activation?: Activation;
   /** [M, N], added last (after the activation). */
   readonly residual?: Float32Array;
+  /** [M, N] to write C into instead of a new array; may be a (or residual): inputs are copied first. */
+  readonly out?: Float32Array;
 }
 
 /** C[M, N] = activation(A[M, K] · B + bias) + residual. */
 export function gemm(ctx: KernelContext, a: Float32Array, b: PackedMatrix, options: GemmOptions): Float32Array {
   WasmResident.checkOwner("b", b, PackedMatrix, ctx);
-  const { m, bias, residual, activation = "none" } = options;
+  const { m, bias, residual, activation = "none", out } = options;
   checkDim("m", m);
   const { k, n } = b;
   checkArray("a", a, Float32Array, m * k, `[m=${m}, k=${k}]`);
   if (bias !== undefined) checkArray("bias", bias, Float32Array, n, `[n=${n}]`);
   if (residual !== undefined) checkArray("residual", residual, Float32Array, m * n, `[m=${m}, n=${n}]`);
+  if (out !== undefined) checkArray("out", out, Float32Array, m * n, `[m=${m}, n=${n}]`);
   const code = ACTIVATION_CODES[activation];
   if (code === undefined)
     throw new TypeError(
@@ -72,6 +75,6 @@ export function gemm(ctx: KernelContext, a: Float32Array, b: PackedMatrix, optio
     const resPtr = residual ? arena.copyIn(residual, "residual") : 0;
     const cPtr = arena.alloc(m * n * 4, "output");
     wasm.gemmF32(aPtr, b.ptr, cPtr, m, n, k, biasPtr, resPtr, code);
-    return arena.f32(cPtr, m * n).slice();
+    return writeResult(arena.f32(cPtr, m * n), out);
   });
 }

@@ -1,7 +1,7 @@
 // int8 GEMM wrapper: per-output-channel int8 weights, per-row dynamic activation quantization,
 // i32 accumulation, dequantized f32 output (+bias). Plus the quantization routines.
 import { type KernelContext, WasmResident } from "./context.ts";
-import { checkArray, checkDim, checkFinite } from "./errors.ts";
+import { checkArray, checkDim, checkFinite, writeResult } from "./errors.ts";
 import type { PackOptions } from "./gemm.ts";
 
 export interface QuantizedWeights {
@@ -95,6 +95,8 @@ export function packInt8Matrix(ctx: KernelContext, weights: QuantizedWeights, op
 export interface Int8GemmOptions {
   readonly m: number;
   readonly bias?: Float32Array;
+  /** [M, N] to write the f32 result into instead of a new array (may be a: it is copied first). */
+  readonly out?: Float32Array;
 }
 
 function runInt8(
@@ -131,7 +133,10 @@ export function int8Gemm(
   b: PackedInt8Matrix,
   options: Int8GemmOptions,
 ): Float32Array {
-  return ctx.arena.scoped(() => ctx.arena.f32(runInt8(ctx, a, b, options, false), options.m * b.n).slice());
+  const { out } = options;
+  WasmResident.checkOwner("b", b, PackedInt8Matrix, ctx);
+  if (out !== undefined) checkArray("out", out, Float32Array, options.m * b.n, `[m=${options.m}, n=${b.n}]`);
+  return ctx.arena.scoped(() => writeResult(ctx.arena.f32(runInt8(ctx, a, b, options, false), options.m * b.n), out));
 }
 
 /** The raw i32 accumulators qa · qw of int8Gemm (for testing and debugging). */

@@ -60,7 +60,7 @@ export interface Kernels {
   int8MatMul(qa: Int8Array, b: PackedInt8Matrix, options: { m: number }): Int32Array;
   attention(q: Float32Array, k: Float32Array, v: Float32Array, options: AttentionOptions): AttentionResult;
   layerNorm(x: Float32Array, gamma: Float32Array, beta: Float32Array, options: LayerNormOptions): Float32Array;
-  gelu(x: Float32Array, approximation?: GeluApproximation): Float32Array;
+  gelu(x: Float32Array, approximation?: GeluApproximation, out?: Float32Array): Float32Array;
   biasAdd(x: Float32Array, bias: Float32Array, options: { rows: number }): Float32Array;
   softmax(x: Float32Array, options: { rows: number; cols: number }): Float32Array;
   uploadEmbeddings(tables: EmbeddingTablesInput): EmbeddingTables;
@@ -111,7 +111,7 @@ export function createKernels(module: WebAssembly.Module, options: KernelsOption
     int8MatMul: (qa, b, o) => int8MatMul(ctx, qa, b, o),
     attention: (q, k, v, o) => attention(ctx, q, k, v, o),
     layerNorm: (x, g, b, o) => layerNorm(ctx, x, g, b, o),
-    gelu: (x, approximation) => gelu(ctx, x, approximation),
+    gelu: (x, approximation, out) => gelu(ctx, x, approximation, out),
     biasAdd: (x, bias, o) => biasAdd(ctx, x, bias, o),
     softmax: (x, o) => softmax(ctx, x, o),
     uploadEmbeddings: (t) => uploadEmbeddings(ctx, t),

@@ -1,6 +1,6 @@
 // LayerNorm over the last dimension with optional fused residual add (post-LN BERT block).
 import type { KernelContext } from "./context.ts";
-import { checkArray, checkDim } from "./errors.ts";
+import { checkArray, checkDim, writeResult } from "./errors.ts";
 
 export interface LayerNormOptions {
   readonly rows: number;
@@ -8,6 +8,8 @@ export interface LayerNormOptions {
   readonly residual?: Float32Array;
   /** Default 1e-12 (BERT). */
   readonly eps?: number;
+  /** [rows, dim] to write into instead of a new array; may be x or residual (inputs are copied first). */
+  readonly out?: Float32Array;
 }
 
 /** out = LayerNorm(x + residual) · gamma + beta, dim = gamma.length. */
@@ -18,7 +20,7 @@ export function layerNorm(
   beta: Float32Array,
   options: LayerNormOptions,
 ): Float32Array {
-  const { rows, residual, eps = 1e-12 } = options;
+  const { rows, residual, eps = 1e-12, out: target } = options;
   checkDim("rows", rows);
   if (!(gamma instanceof Float32Array)) throw new TypeError("gamma must be a Float32Array [dim]");
   const dim = gamma.length;
@@ -26,6 +28,7 @@ export function layerNorm(
   checkArray("beta", beta, Float32Array, dim, `[dim=${dim}]`);
   checkArray("x", x, Float32Array, rows * dim, `[rows=${rows}, dim=${dim}]`);
   if (residual !== undefined) checkArray("residual", residual, Float32Array, rows * dim, `[rows=${rows}, dim=${dim}]`);
+  if (target !== undefined) checkArray("out", target, Float32Array, rows * dim, `[rows=${rows}, dim=${dim}]`);
   if (!(eps >= 0) || !Number.isFinite(eps)) throw new RangeError(`eps must be finite and >= 0, got ${eps}`);
   const { arena, wasm } = ctx;
   return arena.scoped(() => {
@@ -35,6 +38,6 @@ export function layerNorm(
     const bp = arena.copyIn(beta, "beta");
     const out = arena.alloc(rows * dim * 4, "output");
     wasm.layerNorm(xp, rp, gp, bp, out, rows, dim, eps);
-    return arena.f32(out, rows * dim).slice();
+    return writeResult(arena.f32(out, rows * dim), target);
   });
 }
