@@ -54,6 +54,11 @@ export interface PostProcessor {
   addedTokens(isPair: boolean): number;
   /** Processes one or two encodings (already sequence-tagged) into the list to merge. */
   processEncodings(encodings: RawEncoding[], addSpecialTokens: boolean): RawEncoding[];
+  /**
+   * Optional fast path, only used for a top-level processor: `processEncodings` then the
+   * merge in one step, or null when it does not apply.
+   */
+  processMerged?(encodings: RawEncoding[], addSpecialTokens: boolean): RawEncoding | null;
 }
 
 export interface Decoder {

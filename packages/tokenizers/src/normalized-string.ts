@@ -81,6 +81,11 @@ export class NormalizedString {
     return this.normalized.length;
   }
 
+  /** True while alignments are implicit: unit `i` comes from input unit `base + i` (pairs together). */
+  get isIdentity(): boolean {
+    return this.identity;
+  }
+
   /** Maps a normalized range of this string to an absolute original range (Rust `convert_offsets`). */
   originalRange(start: number, end: number): [number, number] {
     if (start >= end) return [this.originalStart + start, this.originalStart + end];

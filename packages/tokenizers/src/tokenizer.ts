@@ -288,6 +288,8 @@ export class Tokenizer {
         for (const o of e.overflowing) o.setSequenceId(i);
         e.typeIds = new Array<number>(e.length).fill(i);
       });
+      const merged = this.postProcessor.processMerged?.(list, addSpecialTokens);
+      if (merged) return merged;
       return RawEncoding.merge(this.postProcessor.processEncodings(list, addSpecialTokens), false);
     }
     if (list.length === 1) return encoding;

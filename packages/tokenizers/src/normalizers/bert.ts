@@ -51,7 +51,44 @@ const OTHER_WHITESPACE = /[\t\n\r\v\f\u0085\xa0\u1680\u2000-\u200a\u2028\u2029\u
 const HAS_CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ud840-\ud87e]/;
 const NON_ASCII = /[\u0080-\uffff]/;
 
+// What the fused pass does with one BMP char (see BertNormalizer.classify).
+const UNKNOWN = 0;
+/** Written as is. */
+const KEEP = 1;
+/** Replaced by the one unit in `unit`. */
+const MAP = 2;
+const REMOVE = 3;
+/** A Chinese char: the unit in `unit` between two spaces. */
+const CJK = 4;
+/** Several units (in `multi`), all aligned with the char. */
+const MULTI = 5;
+/** A spacing/enclosing mark while stripping accents: the fused pass does not apply. */
+const SPACING = 6;
+
+/** Scratch buffers of the fused pass, shared by all instances (grown on demand). */
+let scratchUnits = new Uint16Array(1024);
+let scratchStarts = new Int32Array(1024);
+let scratchEnds = new Int32Array(1024);
+function growScratch(size: number): void {
+  let cap = scratchUnits.length;
+  while (cap < size) cap *= 2;
+  const u = new Uint16Array(cap);
+  u.set(scratchUnits);
+  scratchUnits = u;
+  const a = new Int32Array(cap);
+  a.set(scratchStarts);
+  scratchStarts = a;
+  const b = new Int32Array(cap);
+  b.set(scratchEnds);
+  scratchEnds = b;
+}
+
 export class BertNormalizer implements Normalizer {
+  /** Per BMP char: what the fused pass does with it (UNKNOWN until first met). */
+  private readonly kind = new Uint8Array(0x10000);
+  private readonly unit = new Uint16Array(0x10000);
+  private readonly multi = new Map<number, string>();
+
   constructor(
     private readonly cleanText: boolean,
     private readonly handleChineseChars: boolean,
@@ -66,135 +103,148 @@ export class BertNormalizer implements Normalizer {
       if (this.lowercase) input.normalized = s.toLowerCase();
       return;
     }
-    if (this.keepsLayout(s)) {
-      // Every char maps to exactly one unit: only the string changes, not the alignments.
-      let out = this.lowercase ? s.toLowerCase() : s;
-      if (this.cleanText) out = out.replace(TAB_NEWLINE, " ");
-      input.normalized = out;
-      return;
-    }
-    if (!this.stripAccents || !SPACING_MARK.test(s)) {
-      this.normalizeFused(input);
-      return;
-    }
-    this.normalizeStepwise(input);
+    if (!this.normalizeFused(input)) this.normalizeStepwise(input);
   }
 
-  /**
-   * True when no char is removed, split off, decomposed or case-mapped to something else
-   * than one unit: ASCII (controls aside) and BMP chars that all steps leave alone.
-   */
-  private keepsLayout(s: string): boolean {
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 0x80) {
-        if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return false;
-        continue;
+  /** Output of the steps after clean_text for one char (strip_accents, lowercase). */
+  private emitted(cp: number): string {
+    if (cp < 0x80) return String.fromCharCode(this.lowercase && cp >= 0x41 && cp <= 0x5a ? cp + 32 : cp);
+    if (cp < 0x10000 && isPlainBmp(cp)) return String.fromCharCode(cp);
+    let out = "";
+    for (const c of this.stripAccents ? decompose(cp) : [cp]) {
+      if (this.stripAccents && isNonspacingMark(c)) continue;
+      out += this.lowercase ? lowerChar(c) : String.fromCodePoint(c);
+    }
+    return out;
+  }
+
+  /** Fills the tables for BMP char `c` and returns its kind. */
+  private classify(c: number): number {
+    let kind: number;
+    let cp = c;
+    let removed = false;
+    if (this.cleanText) {
+      if (isBertRemoved(c)) removed = true;
+      else if (c !== 0x20 && isWhitespace(c)) cp = 0x20;
+    }
+    if (removed) kind = REMOVE;
+    else if (this.stripAccents && SPACING_MARK.test(String.fromCharCode(c))) kind = SPACING;
+    else {
+      const out = this.emitted(cp);
+      const chinese = this.handleChineseChars && isChineseChar(cp);
+      if (out.length === 1 && chinese) kind = CJK;
+      else if (out.length === 1) kind = out.charCodeAt(0) === c ? KEEP : MAP;
+      else if (out.length === 0 && !chinese) kind = REMOVE;
+      else {
+        kind = MULTI;
+        this.multi.set(c, chinese ? ` ${out} ` : out);
       }
-      if (c >= 0xd800 && c <= 0xdfff) return false;
-      if (!isPlainBmp(c)) return false;
-      if (this.handleChineseChars && isChineseChar(c)) return false;
-      if (this.cleanText && (isBertRemoved(c) || isWhitespace(c))) return false;
+      if (out.length === 1) this.unit[c] = out.charCodeAt(0);
     }
-    return true;
+    this.kind[c] = kind;
+    return kind;
   }
 
   /**
-   * All steps in one pass. Every step maps one char to chars that all take that char's
-   * alignment (removed chars vanish), so doing them char by char gives the alignments of
-   * Rust's step-by-step run. Only NFD's canonical reordering of marks crosses chars; it can
-   * only matter for marks that survive strip_accents (spacing/enclosing ones), which send
-   * the text to the stepwise path.
+   * All steps in one pass, char by char from per-char tables. Every step maps one char to
+   * chars that all take that char's alignment (removed chars vanish), so this gives the
+   * alignments of Rust's step-by-step run. Only NFD's canonical reordering of marks crosses
+   * chars; it can only matter for marks that survive strip_accents (spacing/enclosing
+   * ones): then this returns false and nothing is changed.
    */
-  private normalizeFused(input: NormalizedString): void {
+  private normalizeFused(input: NormalizedString): boolean {
     const s = input.normalized;
     const n = s.length;
-    let cap = n * 2 + 16;
-    let units = new Uint16Array(cap);
-    let starts = new Int32Array(cap);
-    let ends = new Int32Array(cap);
+    if (scratchUnits.length < 3 * n + 8) growScratch(3 * n + 8);
+    const identity = input.isIdentity;
+    const base = input.base;
+    const alignStart = input.alignStart;
+    const alignEnd = input.alignEnd;
+    const kinds = this.kind;
+    const unit = this.unit;
+    let units = scratchUnits;
+    let starts = scratchStarts;
+    let ends = scratchEnds;
     let k = 0;
-    const push = (unit: number, a: number, b: number) => {
-      if (k === cap) {
-        cap *= 2;
-        const u = new Uint16Array(cap);
-        u.set(units);
-        units = u;
-        const x = new Int32Array(cap);
-        x.set(starts);
-        starts = x;
-        const y = new Int32Array(cap);
-        y.set(ends);
-        ends = y;
+    // Whether output unit i still comes from input unit i alone (alignments unchanged).
+    let sameLayout = true;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      let a: number;
+      let b: number;
+      if (identity) {
+        a = base + i;
+        b = a + 1;
+      } else {
+        a = alignStart[base + i];
+        b = alignEnd[base + i];
       }
-      units[k] = unit;
-      starts[k] = a;
-      ends[k++] = b;
-    };
-    const pushString = (str: string, a: number, b: number) => {
-      for (let j = 0; j < str.length; j++) push(str.charCodeAt(j), a, b);
-    };
-    const emit = (cp: number, a: number, b: number) => {
-      if (cp < 0x80) {
-        push(this.lowercase && cp >= 0x41 && cp <= 0x5a ? cp + 32 : cp, a, b);
-        return;
-      }
-      if (cp < 0x10000 && isPlainBmp(cp)) {
-        push(cp, a, b);
-        return;
-      }
-      const parts = this.stripAccents ? decompose(cp) : [cp];
-      for (const c of parts) {
-        if (this.stripAccents && isNonspacingMark(c)) continue;
-        if (this.lowercase) pushString(lowerChar(c), a, b);
-        else if (c >= 0x10000) pushString(String.fromCodePoint(c), a, b);
-        else push(c, a, b);
-      }
-    };
-    const lower = this.lowercase;
-    const clean = this.cleanText;
-    for (let i = 0; i < n; ) {
-      const unit = s.charCodeAt(i);
-      if (unit < 0x80) {
-        // ASCII inline: controls removed, whitespace to ' ', lowercasing.
-        const a = input.startOf(i);
-        const b = input.endOf(i);
+      if (c >= 0xd800 && c <= 0xdfff) {
+        // An astral char (the input is well-formed): the rare general path.
+        const cp = s.codePointAt(i)!;
+        if (identity) b = a + 2;
         i++;
-        let c = unit;
-        if (clean) {
-          if (c === 0x09 || c === 0x0a || c === 0x0d) c = 0x20;
-          else if (c < 0x20 || c === 0x7f) continue;
+        if (this.cleanText && isBertRemoved(cp)) {
+          sameLayout = false;
+          continue;
         }
-        if (lower && c >= 0x41 && c <= 0x5a) c += 32;
-        if (k === cap) push(c, a, b);
-        else {
-          units[k] = c;
+        if (this.stripAccents && SPACING_MARK.test(String.fromCodePoint(cp))) return false;
+        const out = this.emitted(cp);
+        const text = this.handleChineseChars && isChineseChar(cp) ? ` ${out} ` : out;
+        if (k + text.length + 2 * (n - i) + 8 > units.length) {
+          growScratch(k + text.length + 3 * (n - i) + 8);
+          units = scratchUnits;
+          starts = scratchStarts;
+          ends = scratchEnds;
+        }
+        for (let j = 0; j < text.length; j++, k++) {
+          units[k] = text.charCodeAt(j);
           starts[k] = a;
-          ends[k++] = b;
+          ends[k] = b;
         }
+        sameLayout = false;
         continue;
       }
-      let cp = s.codePointAt(i)!;
-      const len = cp >= 0x10000 ? 2 : 1;
-      const a = input.startOf(i);
-      const b = input.endOf(i);
-      i += len;
-      if (this.cleanText) {
-        if (isBertRemoved(cp)) continue;
-        if (cp !== 0x20 && isWhitespace(cp)) cp = 0x20;
+      let kind = kinds[c];
+      if (kind === UNKNOWN) kind = this.classify(c);
+      if (kind === KEEP || kind === MAP) {
+        units[k] = kind === KEEP ? c : unit[c];
+        starts[k] = a;
+        ends[k++] = b;
+      } else if (kind === CJK) {
+        units[k] = 0x20;
+        units[k + 1] = unit[c];
+        units[k + 2] = 0x20;
+        starts[k] = starts[k + 1] = starts[k + 2] = a;
+        ends[k] = ends[k + 1] = ends[k + 2] = b;
+        k += 3;
+        sameLayout = false;
+      } else if (kind === REMOVE) sameLayout = false;
+      else if (kind === SPACING) return false;
+      else {
+        const text = this.multi.get(c)!;
+        if (k + text.length + 3 * (n - i) + 8 > units.length) {
+          growScratch(k + text.length + 3 * (n - i) + 8);
+          units = scratchUnits;
+          starts = scratchStarts;
+          ends = scratchEnds;
+        }
+        for (let j = 0; j < text.length; j++, k++) {
+          units[k] = text.charCodeAt(j);
+          starts[k] = a;
+          ends[k] = b;
+        }
+        sameLayout = false;
       }
-      if (this.handleChineseChars && isChineseChar(cp)) {
-        push(0x20, a, b);
-        emit(cp, a, b);
-        push(0x20, a, b);
-      } else emit(cp, a, b);
     }
     let text = "";
     for (let j = 0; j < k; j += 8192) {
       text += String.fromCharCode.apply(null, units.subarray(j, Math.min(k, j + 8192)) as unknown as number[]);
     }
-    // The arrays may be longer than the text: NormalizedString only reads the first k.
-    input.reset(text, starts, ends);
+    // Same layout: every unit kept its place, only the text changes (no alignment arrays).
+    if (sameLayout) input.normalized = text;
+    else input.reset(text, starts.slice(0, k), ends.slice(0, k));
+    return true;
   }
 
   private normalizeStepwise(input: NormalizedString): void {

@@ -128,4 +128,74 @@ export class TemplateProcessing implements PostProcessor {
     }
     return out;
   }
+
+  /**
+   * The common case (no overflowing parts) in one pass: what merging the parts built by
+   * `processEncodings` gives, without an encoding per special token nor the merge copies.
+   */
+  processMerged(encodings: RawEncoding[], addSpecialTokens: boolean): RawEncoding | null {
+    for (const e of encodings) if (e.overflowing.length > 0) return null;
+    const template = encodings.length === 2 ? this.pair : this.single;
+    let total = 0;
+    for (const piece of template) {
+      if (piece.kind === "sequence") {
+        const e = encodings[piece.seq];
+        if (!e) throw new Error("Template refers to a pair sequence that was not given");
+        total += e.length;
+      } else if (addSpecialTokens) total += this.specials.get(piece.id)!.ids.length;
+    }
+    const out = new RawEncoding();
+    const ids = new Array<number>(total);
+    const typeIds = new Array<number>(total);
+    const tokens = new Array<string>(total);
+    const words = new Array<number | null>(total);
+    const starts = new Array<number>(total);
+    const ends = new Array<number>(total);
+    const special = new Array<number>(total);
+    const attention = new Array<number>(total);
+    const sources = new Array<number>(total);
+    let k = 0;
+    for (const piece of template) {
+      if (piece.kind === "sequence") {
+        const e = encodings[piece.seq];
+        const n = e.length;
+        // Rust tags the part with its sequence id; a later use of the same sequence wins.
+        out.sequenceRanges.set(piece.seq, [k, k + n]);
+        for (let i = 0; i < n; i++, k++) {
+          ids[k] = e.ids[i];
+          typeIds[k] = piece.typeId;
+          tokens[k] = e.tokens[i];
+          words[k] = e.words[i];
+          starts[k] = e.starts[i];
+          ends[k] = e.ends[i];
+          special[k] = e.specialTokensMask[i];
+          attention[k] = e.attentionMask[i];
+          sources[k] = e.sources[i];
+        }
+      } else if (addSpecialTokens) {
+        const tok = this.specials.get(piece.id)!;
+        for (let i = 0; i < tok.ids.length; i++, k++) {
+          ids[k] = tok.ids[i];
+          typeIds[k] = piece.typeId;
+          tokens[k] = tok.tokens[i];
+          words[k] = null;
+          starts[k] = 0;
+          ends[k] = 0;
+          special[k] = 1;
+          attention[k] = 1;
+          sources[k] = -1;
+        }
+      }
+    }
+    out.ids = ids;
+    out.typeIds = typeIds;
+    out.tokens = tokens;
+    out.words = words;
+    out.starts = starts;
+    out.ends = ends;
+    out.specialTokensMask = special;
+    out.attentionMask = attention;
+    out.sources = sources;
+    return out;
+  }
 }
