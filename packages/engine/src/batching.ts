@@ -43,7 +43,7 @@ export interface ActivationShape {
 
 /** Estimated bytes of a batch in flight, split by where they live. */
 export interface BatchBytes {
-  /** JS arrays a layer keeps alive at once: embeddings sum, x, q, k, v, context, attention out, intermediate. */
+  /** The encoder's reused JS buffers (see Workspace): embeddings sum, x, q, k, v, intermediate. */
   js: number;
   /** wasm scratch of the largest kernel call (attention: q, k, v, output; GEMM: input and output). */
   scratch: number;
@@ -53,7 +53,7 @@ export function encoderBatchBytes(shape: ActivationShape, rows: number, seq: num
   const { hiddenSize: h, intermediateSize: inter, embeddingSize: e } = shape;
   const tokens = rows * seq;
   return {
-    js: tokens * (7 * h + inter + e) * 4,
+    js: tokens * (4 * h + inter + e) * 4,
     scratch: tokens * Math.max(5 * h, h + inter, e + h) * 4,
   };
 }

@@ -8,6 +8,7 @@ import type { Tokenizer } from "@edgeformers/tokenizers";
 import type { EncoderArchitecture } from "./architecture.js";
 import { type EncoderParts, runEncoder } from "./backends/encoder.js";
 import type { WeightReader } from "./backends/weights.js";
+import { Workspace } from "./backends/workspace.js";
 import { encoderBatchBytes, maxRowsForTokens, planBatches } from "./batching.js";
 import type { EncoderConfig } from "./encoder-config.js";
 import type { TaskHead, Tensor } from "./heads/common.js";
@@ -75,7 +76,7 @@ export class KernelsModel implements Model {
     const maxSeq = Math.max(...lengths);
     const batch = rows.length;
     // Split into several batches, the assembled outputs are held while the later batches run.
-    const held = batch > 1 ? this.head.bytesFor(batch, maxSeq) : 0;
+    const held = batch > 1 ? batch * maxSeq * c.hiddenSize * 4 + this.head.bytesFor(batch, maxSeq) : 0;
     const free = this.budgetBytes - this.weightsBytes - held;
     for (const r of rows) {
       const need = this.batchBytes(1, r.ids.length);
@@ -101,11 +102,13 @@ export class KernelsModel implements Model {
     const result: ModelOutputs = {};
     this.forwardCalls++;
     // One batch of equal-length rows (the usual caller-padded request) is already in order: no copy.
-    if (groups.length === 1 && lengths.every((l) => l === maxSeq)) return this.runBatch(rows);
+    const workspace = new Workspace();
+    if (groups.length === 1 && lengths.every((l) => l === maxSeq)) return this.runBatch(rows, 0, workspace);
     for (const group of groups) {
       const outputs = this.runBatch(
         group.map((i) => rows[i]),
         held,
+        workspace,
       );
       const seq = Math.max(...group.map((i) => lengths[i]));
       for (const [name, t] of Object.entries(outputs)) {
@@ -139,7 +142,7 @@ export class KernelsModel implements Model {
   }
 
   /** @param heldBytes outputs of earlier batches of the same call, alive while this one runs. */
-  private runBatch(group: CheckedRow[], heldBytes = 0): Record<string, Tensor> {
+  private runBatch(group: CheckedRow[], heldBytes: number, workspace: Workspace): Record<string, Tensor> {
     const c = this.encoderConfig;
     const batch = group.length;
     const seq = Math.max(...group.map((r) => r.ids.length));
@@ -159,13 +162,19 @@ export class KernelsModel implements Model {
       if (r.ids.length < seq || (r.mask && Array.prototype.includes.call(r.mask, 0))) masked = true;
     });
     this.batches++;
-    const hidden = runEncoder(this.kernels, this.parts, c, {
-      inputIds,
-      batch,
-      seq,
-      ...(masked ? { attentionMask: mask } : {}),
-      ...(typed ? { tokenTypeIds: types } : {}),
-    });
+    const hidden = runEncoder(
+      this.kernels,
+      this.parts,
+      c,
+      {
+        inputIds,
+        batch,
+        seq,
+        ...(masked ? { attentionMask: mask } : {}),
+        ...(typed ? { tokenTypeIds: types } : {}),
+      },
+      workspace,
+    );
     const outputs = this.head.run(hidden, batch, seq);
     const { js } = encoderBatchBytes(c, batch, seq);
     const estimate = this.weightsBytes + this.arenaBytes() + js + this.head.bytesFor(batch, seq) + heldBytes;

@@ -7,6 +7,7 @@
 import type { Kernels, Mask } from "@edgeformers/kernels";
 import { ModelFolderError } from "../errors.js";
 import type { EmbeddingTable, LinearActivation, LinearLayer, Norm } from "./weights.js";
+import { Workspace } from "./workspace.js";
 
 /** config.json hidden_act → the activation after the feed-forward's first Linear. */
 export const ACTIVATIONS: Record<string, LinearActivation> = {
@@ -142,18 +143,23 @@ export function checkIds(parts: EncoderParts, shape: EncoderShape, input: Encode
   return positions;
 }
 
-/** Last hidden state [batch, seq, hidden]. */
+/**
+ * Last hidden state [batch, seq, hidden]: a buffer of `workspace` (role "x"), valid until the
+ * workspace runs the next batch. Buffers per token: 4 × hidden + intermediate + embedding floats.
+ */
 export function runEncoder(
   kernels: Kernels,
   parts: EncoderParts,
   shape: EncoderShape,
   input: EncoderRunInput,
+  workspace = new Workspace(),
 ): Float32Array {
   const { inputIds, batch, seq, attentionMask, tokenTypeIds } = input;
   const positions = checkIds(parts, shape, input);
   const { word, position, tokenType, norm, project, embeddingSize: e } = parts.embeddings;
   const rows = batch * seq;
-  const summed = new Float32Array(rows * e);
+  const { hiddenSize: h, numHeads, layerNormEps: eps } = shape;
+  const summed = workspace.get("embeddings", rows * e);
   const quantized = word instanceof Float32Array ? null : word;
   for (let r = 0; r < rows; r++) {
     const o = r * e;
@@ -170,25 +176,46 @@ export function runEncoder(
     }
     if (tokenType) for (let j = 0; j < e; j++) summed[o + j] += tokenType[t + j];
   }
-  const { hiddenSize: h, numHeads, layerNormEps: eps } = shape;
-  let x = kernels.layerNorm(summed, norm.gamma, norm.beta, { rows, eps });
-  if (project) x = project.apply(x, rows);
+  const x = workspace.get("x", rows * h);
+  const q = workspace.get("q", rows * h);
+  const k = workspace.get("k", rows * h);
+  const v = workspace.get("v", rows * h);
+  if (project) {
+    project.apply(
+      kernels.layerNorm(summed, norm.gamma, norm.beta, { rows, eps, out: summed }),
+      rows,
+      "none",
+      undefined,
+      x,
+    );
+  } else {
+    kernels.layerNorm(summed, norm.gamma, norm.beta, { rows, eps, out: x });
+  }
+  const intermediate = parts.layers.length > 0 ? parts.layers[0].intermediate.outFeatures : 0;
+  const hidden = workspace.get("intermediate", rows * intermediate);
   for (const layer of parts.layers) {
-    const q = layer.query.apply(x, rows);
-    const k = layer.key.apply(x, rows);
-    const v = layer.value.apply(x, rows);
+    layer.query.apply(x, rows, "none", undefined, q);
+    layer.key.apply(x, rows, "none", undefined, k);
+    layer.value.apply(x, rows, "none", undefined, v);
+    // Each kernel copies its inputs into wasm memory first, so outputs may overwrite them.
     const context = kernels.attention(q, k, v, {
       batch,
       qLen: seq,
       heads: numHeads,
       headDim: h / numHeads,
       ...(attentionMask ? { keyPaddingMask: attentionMask } : {}),
+      out: q,
     }).output;
-    const attended = layer.attentionOut.apply(context, rows);
-    x = kernels.layerNorm(attended, layer.attentionNorm.gamma, layer.attentionNorm.beta, { rows, residual: x, eps });
-    const hidden = layer.intermediate.apply(x, rows, parts.activation);
-    const out = layer.output.apply(hidden, rows);
-    x = kernels.layerNorm(out, layer.outputNorm.gamma, layer.outputNorm.beta, { rows, residual: x, eps });
+    const attended = layer.attentionOut.apply(context, rows, "none", undefined, k);
+    kernels.layerNorm(attended, layer.attentionNorm.gamma, layer.attentionNorm.beta, {
+      rows,
+      residual: x,
+      eps,
+      out: x,
+    });
+    layer.intermediate.apply(x, rows, parts.activation, undefined, hidden);
+    const out = layer.output.apply(hidden, rows, "none", undefined, v);
+    kernels.layerNorm(out, layer.outputNorm.gamma, layer.outputNorm.beta, { rows, residual: x, eps, out: x });
   }
   return x;
 }

@@ -114,25 +114,38 @@ export class LinearLayer {
     this.bytes = bytes;
   }
 
-  /** y[rows, out] = act(x[rows, in]·Wᵀ + b) + residual. */
-  apply(x: Float32Array, rows: number, activation: LinearActivation = "none", residual?: Float32Array): Float32Array {
+  /**
+   * y[rows, out] = act(x[rows, in]·Wᵀ + b) + residual, written into `out` when given (it may be
+   * the residual, not x).
+   */
+  apply(
+    x: Float32Array,
+    rows: number,
+    activation: LinearActivation = "none",
+    residual?: Float32Array,
+    out?: Float32Array,
+  ): Float32Array {
     if (activation === "relu") {
       // Not fused: y = relu(x·Wᵀ + b), then the residual.
-      const y = this.apply(x, rows);
+      const saved = residual && residual === out ? residual.slice() : residual;
+      const y = this.apply(x, rows, "none", undefined, out);
       for (let i = 0; i < y.length; i++) if (!(y[i] > 0)) y[i] = 0;
-      if (residual) for (let i = 0; i < y.length; i++) y[i] += residual[i];
+      if (saved) for (let i = 0; i < y.length; i++) y[i] += saved[i];
       return y;
     }
-    if (this.slices.length === 1) return this.applySlice(this.slices[0], x, rows, activation, residual);
+    if (this.slices.length === 1) return this.applySlice(this.slices[0], x, rows, activation, residual, out);
     // Sliced (vocabulary-sized) layers: each slice gives a block of output columns.
-    const out = this.outFeatures;
-    const y = new Float32Array(rows * out);
+    const width = this.outFeatures;
+    const y = out ?? new Float32Array(rows * width);
     for (const slice of this.slices) {
       const part = this.applySlice(slice, x, rows, activation);
-      for (let r = 0; r < rows; r++)
-        y.set(part.subarray(r * slice.count, (r + 1) * slice.count), r * out + slice.start);
+      for (let r = 0; r < rows; r++) {
+        const row = part.subarray(r * slice.count, (r + 1) * slice.count);
+        const at = r * width + slice.start;
+        if (residual) for (let j = 0; j < row.length; j++) y[at + j] = row[j] + residual[at + j];
+        else y.set(row, at);
+      }
     }
-    if (residual) for (let i = 0; i < y.length; i++) y[i] += residual[i];
     return y;
   }
 
@@ -142,20 +155,19 @@ export class LinearLayer {
     rows: number,
     activation: Exclude<LinearActivation, "relu">,
     residual?: Float32Array,
+    out?: Float32Array,
   ): Float32Array {
     const k = this.kernels;
+    const bias = slice.bias ? { bias: slice.bias } : {};
+    const into = out ? { out } : {};
     if (slice.f32) {
-      return k.gemm(x, slice.f32, {
-        m: rows,
-        ...(slice.bias ? { bias: slice.bias } : {}),
-        activation,
-        ...(residual ? { residual } : {}),
-      });
+      return k.gemm(x, slice.f32, { m: rows, ...bias, activation, ...(residual ? { residual } : {}), ...into });
     }
-    // The int8 GEMM has no fused epilogue beyond the bias: activation and residual follow.
-    let y = k.int8Gemm(x, slice.i8 as PackedInt8Matrix, { m: rows, ...(slice.bias ? { bias: slice.bias } : {}) });
-    if (activation !== "none") y = k.gelu(y, activation === "gelu" ? "erf" : "tanh");
-    if (residual) for (let i = 0; i < y.length; i++) y[i] += residual[i];
+    // The int8 GEMM has no fused epilogue beyond the bias: activation and residual follow, in place.
+    const saved = residual && residual === out ? residual.slice() : residual;
+    const y = k.int8Gemm(x, slice.i8 as PackedInt8Matrix, { m: rows, ...bias, ...into });
+    if (activation !== "none") k.gelu(y, activation === "gelu" ? "erf" : "tanh", y);
+    if (saved) for (let i = 0; i < y.length; i++) y[i] += saved[i];
     return y;
   }
 }
