@@ -45,6 +45,8 @@ export interface ModelOutput {
 
 export interface Model {
   tokenize(piece: string, out: ModelOutput): void;
+  /** Optional: `tokenize(text.slice(start, end), out)` without slicing when it can. */
+  tokenizeRange?(text: string, start: number, end: number, out: ModelOutput): void;
   tokenToId(token: string): number | undefined;
   idToToken(id: number): string | undefined;
   vocabSize(): number;

@@ -335,6 +335,23 @@ export class Tokenizer {
       for (let k = from; k < to; k++) words.push(word);
       word++;
     };
+    /**
+     * `place` for an untouched piece of a text without astral chars: units are code points
+     * and normalized unit i is input unit `base + i`.
+     */
+    const placeDirect = (ns: NormalizedString, shift: number, from: number, to: number) => {
+      if (!ns.isIdentity) {
+        place(ns, shift, from, to);
+        return;
+      }
+      const origin = ns.base + shift;
+      for (let k = from; k < to; k++) {
+        starts[k] += origin;
+        ends[k] += origin;
+        words.push(word);
+      }
+      word++;
+    };
     const ranges: number[] = [];
     const texts: (string | null)[] = [];
     const parts: NormalizedString[] = [];
@@ -356,13 +373,17 @@ export class Tokenizer {
         // The pre-tokenizer only cuts: words are ranges of the piece, no object per word.
         const normText = ns.normalized;
         pre.splitRanges(normText, ranges);
+        const model = this.model;
+        const direct = toCp === null;
         for (let r = 0; r < ranges.length; r += 2) {
           const from = enc.ids.length;
           out.byteOffsets = false;
-          this.model.tokenize(normText.slice(ranges[r], ranges[r + 1]), out);
+          if (model.tokenizeRange) model.tokenizeRange(normText, ranges[r], ranges[r + 1], out);
+          else model.tokenize(normText.slice(ranges[r], ranges[r + 1]), out);
           if (out.byteOffsets) {
             place(ns.slice(ranges[r], ranges[r + 1]), 0, from, enc.ids.length);
-          } else place(ns, ranges[r], from, enc.ids.length);
+          } else if (direct) placeDirect(ns, ranges[r], from, enc.ids.length);
+          else place(ns, ranges[r], from, enc.ids.length);
         }
       } else if (pre?.splitWords?.(ns, ranges, texts)) {
         for (let r = 0, t = 0; r < ranges.length; r += 2, t++) {

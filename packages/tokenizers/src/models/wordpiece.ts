@@ -37,6 +37,37 @@ export class WordPieceModel implements Model {
     }
   }
 
+  /**
+   * Words of one unit (every CJK char under BertPreTokenizer) skip the slice and the cache:
+   * per unit, id + 1 of the token (the unit itself), -1 when the general path must run.
+   */
+  private singleIds: Int32Array | null = null;
+  private singleTokens: string[] = [];
+
+  tokenizeRange(text: string, start: number, end: number, out: ModelOutput): void {
+    if (end - start === 1) {
+      const c = text.charCodeAt(start);
+      this.singleIds ??= new Int32Array(0x10000);
+      let id = this.singleIds[c];
+      if (id === 0) {
+        const token = String.fromCharCode(c);
+        const found = this.v.get(token);
+        // A lone surrogate cannot reach a model (inputs are made well-formed).
+        id = found !== undefined && this.maxInputCharsPerWord >= 1 ? found + 1 : -1;
+        this.singleIds[c] = id;
+        this.singleTokens[c] = token;
+      }
+      if (id > 0) {
+        out.ids.push(id - 1);
+        out.tokens.push(this.singleTokens[c]);
+        out.starts.push(0);
+        out.ends.push(1);
+        return;
+      }
+    }
+    this.tokenize(text.slice(start, end), out);
+  }
+
   private unknown(word: string): ModelOutput {
     if (this.unkId < 0)
       configError(

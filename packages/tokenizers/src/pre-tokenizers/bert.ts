@@ -2,6 +2,24 @@ import type { PreTokenizer } from "../components.js";
 import type { NormalizedString } from "../normalized-string.js";
 import { isPunctuation, isWhitespace } from "../unicode.js";
 
+const UNKNOWN = 0;
+const WORD = 1;
+const SPACE = 2;
+const PUNCT = 3;
+
+/**
+ * Class of each BMP unit, filled on first sight: the Unicode classes are range lookups,
+ * too slow to repeat for every char of CJK text. Surrogates are WORD (no astral char is
+ * White_Space, astral punctuation is checked on the code point).
+ */
+const CLASS = new Uint8Array(0x10000);
+
+function classify(c: number): number {
+  const cls = isWhitespace(c) ? SPACE : isPunctuation(c) ? PUNCT : WORD;
+  CLASS[c] = cls;
+  return cls;
+}
+
 /** Splits on whitespace (removed) then isolates each punctuation char, in one pass. */
 export class BertPreTokenizer implements PreTokenizer {
   split(piece: NormalizedString, out: NormalizedString[]): void {
@@ -12,35 +30,36 @@ export class BertPreTokenizer implements PreTokenizer {
 
   splitRanges(s: string, out: number[]): void {
     let wordStart = -1;
-    for (let i = 0; i < s.length; ) {
+    const n = s.length;
+    for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c < 0x80) {
-        // ASCII: letters and digits extend the word; space-likes end it; the rest is punctuation.
-        if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)) {
+      let cls = CLASS[c];
+      if (cls === UNKNOWN) cls = c >= 0xd800 && c <= 0xdfff ? WORD : classify(c);
+      if (cls === WORD) {
+        if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+          // An astral char: punctuation is the only other class it can have.
+          const cp = s.codePointAt(i)!;
+          if (cp >= 0x10000 && isPunctuation(cp)) {
+            if (wordStart >= 0) out.push(wordStart, i);
+            out.push(i, i + 2);
+            wordStart = -1;
+            i++;
+            continue;
+          }
           if (wordStart < 0) wordStart = i;
-        } else if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) {
-          if (wordStart >= 0) out.push(wordStart, i);
-          wordStart = -1;
-        } else if (isPunctuation(c)) {
-          if (wordStart >= 0) out.push(wordStart, i);
-          out.push(i, i + 1);
-          wordStart = -1;
-        } else if (wordStart < 0) wordStart = i;
-        i++;
-        continue;
+          i++;
+          continue;
+        }
+        if (wordStart < 0) wordStart = i;
+      } else if (cls === SPACE) {
+        if (wordStart >= 0) out.push(wordStart, i);
+        wordStart = -1;
+      } else {
+        if (wordStart >= 0) out.push(wordStart, i);
+        out.push(i, i + 1);
+        wordStart = -1;
       }
-      const cp = s.codePointAt(i)!;
-      const len = cp >= 0x10000 ? 2 : 1;
-      if (isWhitespace(cp)) {
-        if (wordStart >= 0) out.push(wordStart, i);
-        wordStart = -1;
-      } else if (isPunctuation(cp)) {
-        if (wordStart >= 0) out.push(wordStart, i);
-        out.push(i, i + len);
-        wordStart = -1;
-      } else if (wordStart < 0) wordStart = i;
-      i += len;
     }
-    if (wordStart >= 0) out.push(wordStart, s.length);
+    if (wordStart >= 0) out.push(wordStart, n);
   }
 }
