@@ -6,6 +6,15 @@ export { biasAdd, gelu, softmax } from "./elementwise";
 export { embed } from "./embedding";
 export { gemmF32, packB, packedBBytes } from "./gemm";
 export {
+  int8GemmDot,
+  int8GemmDotExact,
+  packedInt8DotBytes,
+  packInt8Dot,
+  packQuantizedRows7,
+  quantizedRows7Bytes,
+  quantizeRows7,
+} from "./int8dot";
+export {
   int8Gemm,
   packedInt8Bytes,
   packInt8,

@@ -181,7 +181,7 @@ export function quantizeWeights(src: usize, k: i32, n: i32, transposed: bool, qO
 }
 
 // @ts-expect-error: decorator
-@inline function dequant(acc: v128, rowScale: v128, colScales: usize, bias: usize, col: i32): v128 {
+@inline export function dequant(acc: v128, rowScale: v128, colScales: usize, bias: usize, col: i32): v128 {
   // Plain mul then add (never fused) so the result is bit-exact to the reference.
   const scale = f32x4.mul(rowScale, v128.load(colScales + <usize>col * 4));
   let y = f32x4.mul(f32x4.convert_i32x4_s(acc), scale);
@@ -190,7 +190,7 @@ export function quantizeWeights(src: usize, k: i32, n: i32, transposed: bool, qO
 }
 
 // @ts-expect-error: decorator
-@inline function storeRow(row: usize, col: i32, n: i32, lo: v128, hi: v128, toI32: bool): void {
+@inline export function storeRow(row: usize, col: i32, n: i32, lo: v128, hi: v128, toI32: bool): void {
   const dst = row + <usize>col * 4;
   if (col + NR <= n) {
     v128.store(dst, lo);

@@ -23,6 +23,22 @@ export function matmulIntegerGraph(m, k, n, bInt8) {
   return g.build();
 }
 
+/**
+ * The f32-in/f32-out int8 graph that onnxruntime's quantize_dynamic emits for a MatMul:
+ * Y = Cast(MatMulInteger(DynamicQuantizeLinear(A), B s8)) · (a_scale · b_scales), with A
+ * quantized per tensor to u8 at run time (ORT may fuse it into DynamicQuantizeMatMul).
+ */
+export function dynamicQuantMatmulGraph(m, k, n, bInt8, bScales) {
+  const g = new GraphBuilder("dynamic_quant_matmul");
+  const [aq, aScale, aZero] = ["a_q", "a_scale", "a_zero"];
+  g.node("DynamicQuantizeLinear", [g.input("A", "float32", [m, k])], { outputs: [aq, aScale, aZero] });
+  const acc = g.node("MatMulInteger", [aq, g.constant("int8", [k, n], bInt8), aZero]);
+  const accF = g.node("Cast", [acc], { attributes: { to: { int: 1 } } });
+  const scale = g.node("Mul", [aScale, g.constant("float32", [n], bScales)]);
+  g.node("Mul", [accF, scale], { outputs: [g.output("Y", "float32", [m, n])] });
+  return g.build();
+}
+
 /** Multi-head attention as Reshape/Transpose, MatMul, Mul(scale), Softmax, MatMul (what exporters emit). */
 export function attentionMatMulSoftmaxGraph(seq, heads, headDim) {
   const g = new GraphBuilder("attention_mms");

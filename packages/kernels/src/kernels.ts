@@ -12,6 +12,15 @@ import {
 } from "./embedding.ts";
 import { type GemmOptions, gemm, type PackedMatrix, type PackOptions, packMatrix } from "./gemm.ts";
 import {
+  int8DotGemm,
+  int8DotGemmAccumulators,
+  int8DotMatMul,
+  int8DotProbePasses,
+  type PackedInt8DotMatrix,
+  packInt8DotMatrix,
+  quantizeRows7,
+} from "./int8-dot.ts";
+import {
   type Int8GemmOptions,
   int8Gemm,
   int8GemmAccumulators,
@@ -58,6 +67,31 @@ export interface Kernels {
    * with zero points 0). qa is [M, K] int8, any value in [-128, 127].
    */
   int8MatMul(qa: Int8Array, b: PackedInt8Matrix, options: { m: number }): Int32Array;
+  /**
+   * int8 weights packed for the relaxed-SIMD byte dot product (int8DotGemm): ~K·N bytes + 8·N,
+   * half of packInt8Matrix's 2·K·N.
+   */
+  packInt8DotMatrix(weights: QuantizedWeights, options: PackOptions): PackedInt8DotMatrix;
+  /** Per-row symmetric 7-bit quantization (q in [-63, 63], scale = max|x| / 63), as inside int8DotGemm. */
+  quantizeRows7(x: Float32Array, options: { rows: number; cols: number }): QuantizedRows;
+  /**
+   * Like int8Gemm, but activations are quantized to 7 bits (quantizeRows7) and the product runs on
+   * i32x4.relaxed_dot_i8x16_i7x16_add_s (one instruction per 16 multiply-adds with AVX-VNNI / ARM
+   * sdot). Bit-identical in both builds and on every engine; fast only in the relaxed-SIMD build
+   * on engines that lower the instruction natively (not Node 20's V8).
+   */
+  int8DotGemm(a: Float32Array, b: PackedInt8DotMatrix, options: Int8GemmOptions): Float32Array;
+  int8DotGemmAccumulators(a: Float32Array, b: PackedInt8DotMatrix, options: { m: number }): Int32Array;
+  /** Integer core of int8DotGemm on already-quantized rows, every value in [-64, 63]: Σ_k qa·qw as i32. */
+  int8DotMatMul(qa: Int8Array, b: PackedInt8DotMatrix, options: { m: number }): Int32Array;
+  /**
+   * True if int8DotGemm runs the relaxed dot instruction (relaxed-SIMD flavour, and a probe found
+   * the engine's code for it exact; false in Node 20, whose V8 miscompiles it in the baseline
+   * tier, and in the plain build, where the dot is emulated with i16 dots). Results are the same
+   * either way; only the speed differs. Fast where the engine lowers the instruction to one
+   * AVX-VNNI / ARM sdot instruction (workerd's V8 on such CPUs).
+   */
+  int8DotNative(): boolean;
   attention(q: Float32Array, k: Float32Array, v: Float32Array, options: AttentionOptions): AttentionResult;
   layerNorm(x: Float32Array, gamma: Float32Array, beta: Float32Array, options: LayerNormOptions): Float32Array;
   gelu(x: Float32Array, approximation?: GeluApproximation, out?: Float32Array): Float32Array;
@@ -109,6 +143,12 @@ export function createKernels(module: WebAssembly.Module, options: KernelsOption
     int8Gemm: (a, b, o) => int8Gemm(ctx, a, b, o),
     int8GemmAccumulators: (a, b, o) => int8GemmAccumulators(ctx, a, b, o),
     int8MatMul: (qa, b, o) => int8MatMul(ctx, qa, b, o),
+    packInt8DotMatrix: (w, o) => packInt8DotMatrix(ctx, w, o),
+    quantizeRows7: (x, o) => quantizeRows7(ctx, x, o),
+    int8DotGemm: (a, b, o) => int8DotGemm(ctx, a, b, o),
+    int8DotGemmAccumulators: (a, b, o) => int8DotGemmAccumulators(ctx, a, b, o),
+    int8DotMatMul: (qa, b, o) => int8DotMatMul(ctx, qa, b, o),
+    int8DotNative: () => options.flavour === "relaxed-simd" && int8DotProbePasses(ctx),
     attention: (q, k, v, o) => attention(ctx, q, k, v, o),
     layerNorm: (x, g, b, o) => layerNorm(ctx, x, g, b, o),
     gelu: (x, approximation, out) => gelu(ctx, x, approximation, out),

@@ -33,6 +33,35 @@ export interface KernelExports {
     k: number,
     rawI32: number,
   ): void;
+  packedInt8DotBytes(k: number, n: number): number;
+  quantizedRows7Bytes(m: number, k: number): number;
+  packInt8Dot(src: number, k: number, n: number, transposed: number, dst: number): void;
+  quantizeRows7(x: number, m: number, k: number, qOut: number, q7Out: number, scalesOut: number): void;
+  packQuantizedRows7(q8: number, m: number, k: number, q7Out: number): number;
+  int8GemmDotExact(
+    q7: number,
+    rowScales: number,
+    packed: number,
+    colScales: number,
+    bias: number,
+    out: number,
+    m: number,
+    n: number,
+    k: number,
+    rawI32: number,
+  ): void;
+  int8GemmDot(
+    q7: number,
+    rowScales: number,
+    packed: number,
+    colScales: number,
+    bias: number,
+    out: number,
+    m: number,
+    n: number,
+    k: number,
+    rawI32: number,
+  ): void;
   attentionScratchBytes(lk: number, d: number): number;
   attention(
     q: number,

@@ -113,6 +113,17 @@ describe("int8 gemm vs onnxruntime MatMulInteger", () => {
     const ortAcc = Y.data as Int32Array;
     expect(kernels.int8GemmAccumulators(a, packed, { m })).toEqual(ortAcc);
     expect(kernels.int8MatMul(qa.values, packed, { m })).toEqual(ortAcc);
+    // The 7-bit path on the same weights: ORT's MatMulInteger on 7-bit activations.
+    const qa7 = referenceQuantizeRows(a, m, k, 63);
+    const { Y: Y7 } = await runOnnx(g.build(), {
+      A: { type: "uint8", data: Uint8Array.from(qa7.values, (v) => v + 128), dims: [m, k] },
+    });
+    const packedDot = kernels.packInt8DotMatrix(qw, { k, n });
+    expect(kernels.int8DotMatMul(qa7.values, packedDot, { m })).toEqual(Y7.data);
+    expect(kernels.int8DotGemmAccumulators(a, packedDot, { m })).toEqual(Y7.data);
+    expect(kernels.int8DotGemm(a, packedDot, { m, bias })).toEqual(
+      referenceDequantize(Y7.data as Int32Array, qa7.scales, qw.scales, m, n, bias),
+    );
     expect(kernels.int8Gemm(a, packed, { m, bias })).toEqual(
       referenceDequantize(ortAcc, qa.scales, qw.scales, m, n, bias),
     );

@@ -8,24 +8,26 @@ export function roundHalfEven(x: number): number {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-function quantizeValue(x: number, inv: number): number {
-  return Math.min(127, Math.max(-127, roundHalfEven(f(x * inv))));
+function quantizeValue(x: number, inv: number, qMax = 127): number {
+  return Math.min(qMax, Math.max(-qMax, roundHalfEven(f(x * inv))));
 }
 
+/** Per-row symmetric quantization to [-qMax, qMax]: 127 for int8Gemm, 63 (7 bits) for int8DotGemm. */
 export function referenceQuantizeRows(
   x: Float32Array,
   rows: number,
   cols: number,
+  qMax = 127,
 ): { values: Int8Array; scales: Float32Array } {
   const values = new Int8Array(rows * cols);
   const scales = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {
     let maxAbs = 0;
     for (let c = 0; c < cols; c++) maxAbs = Math.max(maxAbs, Math.abs(x[r * cols + c]));
-    const scale = f(maxAbs / 127);
+    const scale = f(maxAbs / qMax);
     const inv = scale > 0 ? f(1 / scale) : 0;
     scales[r] = scale;
-    for (let c = 0; c < cols; c++) values[r * cols + c] = quantizeValue(x[r * cols + c], inv);
+    for (let c = 0; c < cols; c++) values[r * cols + c] = quantizeValue(x[r * cols + c], inv, qMax);
   }
   return { values, scales };
 }

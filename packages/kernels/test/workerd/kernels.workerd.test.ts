@@ -37,9 +37,14 @@ describe("kernels in workerd", () => {
     for (const [name, values] of Object.entries(inNode)) {
       // int8 never uses fused multiply-add, so it stays bit-exact; float kernels may differ in
       // the last bits when relaxed_madd fuses.
-      if (name === "int8Gemm" || name === "topK") expect(inWorker[name], name).toEqual(values);
+      if (name.startsWith("int8") || name === "topK") expect(inWorker[name], name).toEqual(values);
       else expectClose(inWorker[name], values);
     }
+  });
+
+  it("int8DotGemm runs the relaxed dot natively in the relaxed flavour (workerd's V8 compiles it right)", () => {
+    const kernels = loadKernels();
+    expect(kernels.int8DotNative()).toBe(kernels.flavour === "relaxed-simd");
   });
 
   it("matches the TypeScript reference and enforces the memory budget", () => {

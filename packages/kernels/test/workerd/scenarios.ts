@@ -16,6 +16,9 @@ export function runScenarios(kernels: Kernels): ScenarioResults {
   out.gemm = Array.from(kernels.gemm(a, kernels.packMatrix(b, { k, n }), { m, bias, activation: "gelu", residual }));
   const qw = kernels.quantizeWeights(b, { k, n });
   out.int8Gemm = Array.from(kernels.int8Gemm(a, kernels.packInt8Matrix(qw, { k, n }), { m, bias }));
+  const qa = kernels.quantizeRows(a, { rows: m, cols: k });
+  out.int8MatMul = Array.from(kernels.int8MatMul(qa.values, kernels.packInt8Matrix(qw, { k, n }), { m }));
+  out.int8DotGemm = Array.from(kernels.int8DotGemm(a, kernels.packInt8DotMatrix(qw, { k, n }), { m, bias }));
   const [batch, seq, heads, headDim] = [2, 21, 2, 32];
   const hd = heads * headDim;
   const q = randomF32(random, batch * seq * hd, 2);

@@ -1,0 +1,272 @@
+// int8 GEMM on the relaxed-SIMD 4-way byte dot product, i32x4.relaxed_dot_i8x16_i7x16_add_s:
+// each i32 lane accumulates four i8 × i7 products. Engines with AVX-VNNI (or ARM sdot) run it
+// as one instruction, 16 multiply-adds, where the i16 path of int8gemm.ts needs a dot plus an
+// add for 8. Its second operand must lie in [0, 127] for the result to be the same on every
+// engine, so activations are quantized to 7 bits, q in [-63, 63] (scale = max|x| / 63), and
+// stored as u = q + 64 in [1, 127]; weights stay int8 (any value). Then
+//   Σ_k q·w = Σ_k u·w − 64 · Σ_k w,
+// with the column sums Σ_k w precomputed at pack time. Products of an i8 and an i7 pair sum to
+// at most 2·128·127 < 2^15, so the x86 fallback lowering (pmaddubsw, which saturates to i16) is
+// exact too: results are bit-identical across engines. The plain SIMD build emulates the
+// instruction with i16 dots (exact, slower; use int8Gemm there).
+//
+// Packed weight layout: panels of 8 columns; for every k-quad (K padded to a multiple of 4),
+// 32 bytes: [w(k..k+3, c0) w(k..k+3, c1) w(k..k+3, c2) w(k..k+3, c3)] then c4..c7. After all
+// panels: 8·panels i32 corrections, 64 · Σ_k w[k, c] (0 for padding columns).
+// Activation layout: blocks of MR rows (M padded); within a block, for each k-quad, the MR
+// rows' 4 bytes side by side (4·MR bytes), so one pointer with immediate offsets reaches them.
+
+import { dequant, storeRow } from "./int8gemm";
+
+const NR: i32 = 8;
+// 6 x 8: 12 accumulators + 2 weight vectors + 1 activation broadcast. The accumulating dot
+// needs no temporaries with VNNI, so the larger tile fits in the 16 xmm registers (measured
+// faster than 4 x 8 in workerd).
+const MR: i32 = 6;
+
+// @ts-expect-error: decorator
+@inline function quads(k: i32): i32 { return (k + 3) >> 2; }
+
+export function packedInt8DotBytes(k: i32, n: i32): i32 {
+  const panels = (n + NR - 1) / NR;
+  return panels * quads(k) * NR * 4 + panels * NR * 4;
+}
+
+export function quantizedRows7Bytes(m: i32, k: i32): i32 {
+  return ((m + MR - 1) / MR) * MR * quads(k) * 4;
+}
+
+/** `transposed`: src is [N, K] (one row per output channel) instead of [K, N]. */
+export function packInt8Dot(src: usize, k: i32, n: i32, transposed: bool, dst: usize): void {
+  const kq = quads(k) * 4;
+  const panels = (n + NR - 1) / NR;
+  let out = dst;
+  for (let p = 0; p < panels; p++) {
+    for (let kk = 0; kk < kq; kk += 4) {
+      for (let c = 0; c < NR; c++) {
+        const col = p * NR + c;
+        for (let d = 0; d < 4; d++) {
+          const row = kk + d;
+          let value: i32 = 0;
+          if (col < n && row < k) {
+            value = transposed ? load<i8>(src + <usize>(col * k + row)) : load<i8>(src + <usize>(row * n + col));
+          }
+          store<i8>(out, <i8>value);
+          out++;
+        }
+      }
+    }
+  }
+  for (let col = 0; col < panels * NR; col++) {
+    let sum = 0;
+    if (col < n) {
+      for (let row = 0; row < k; row++) {
+        sum += <i32>(transposed ? load<i8>(src + <usize>(col * k + row)) : load<i8>(src + <usize>(row * n + col)));
+      }
+    }
+    store<i32>(out + <usize>col * 4, sum * 64);
+  }
+}
+
+// @ts-expect-error: decorator
+@inline function rowBlock(q7: usize, r: i32, kqn: i32): usize {
+  return q7 + <usize>((r / MR) * kqn * MR * 4 + (r % MR) * 4);
+}
+
+/** Zero rows padding the last MR-row block. */
+function padRows(q7: usize, m: i32, k: i32): void {
+  const kqn = quads(k);
+  for (let r = m; r < ((m + MR - 1) / MR) * MR; r++) {
+    const block = rowBlock(q7, r, kqn);
+    for (let j = 0; j < kqn; j++) store<i32>(block + <usize>j * 4 * MR, 0);
+  }
+}
+
+/**
+ * Per-row symmetric 7-bit quantization: scale = max|x| / 63, q = clamp(roundHalfEven(x · (1/scale)),
+ * −63, 63); an all-zero row gets scale 0. Writes q (int8, row-major [M, K]) to qOut if non-zero,
+ * u = q + 64 in kernel layout to q7Out if non-zero (K padding 0), and the scales. A row holding
+ * Inf or NaN gets a non-finite scale.
+ */
+export function quantizeRows7(x: usize, m: i32, k: i32, qOut: usize, q7Out: usize, scalesOut: usize): void {
+  const kqn = quads(k);
+  const absMask = i32x4.splat(0x7fffffff);
+  const magic = f32x4.splat(12582912.0);
+  for (let r = 0; r < m; r++) {
+    const row = x + <usize>(r * k) * 4;
+    // max|x| on the sign-cleared bit patterns (see quantizeRows in int8gemm.ts).
+    let vmax0 = i32x4.splat(0), vmax1 = i32x4.splat(0);
+    let j = 0;
+    for (; j + 8 <= k; j += 8) {
+      vmax0 = i32x4.max_s(vmax0, v128.and(v128.load(row + <usize>j * 4), absMask));
+      vmax1 = i32x4.max_s(vmax1, v128.and(v128.load(row + <usize>j * 4, 16), absMask));
+    }
+    const vmax = i32x4.max_s(vmax0, vmax1);
+    let maxBits = max(max(i32x4.extract_lane(vmax, 0), i32x4.extract_lane(vmax, 1)), max(i32x4.extract_lane(vmax, 2), i32x4.extract_lane(vmax, 3)));
+    for (; j < k; j++) maxBits = max(maxBits, load<i32>(row + <usize>j * 4) & 0x7fffffff);
+    const scale: f32 = reinterpret<f32>(maxBits) / 63;
+    const inv: f32 = scale > 0 ? <f32>1 / scale : 0;
+    store<f32>(scalesOut + <usize>r * 4, scale);
+    const block = q7Out ? rowBlock(q7Out, r, kqn) : 0;
+    const quadStride: usize = 4 * MR;
+    j = 0;
+    if (q7Out && !qOut) {
+      // Hot path: 16 values at a time; magic-number rounding (round half to even, exact for |v| < 2^22).
+      const invV = f32x4.splat(inv);
+      const lo = i8x16.splat(-63);
+      const hi = i8x16.splat(63);
+      const offset = i8x16.splat(64);
+      for (; j + 16 <= k; j += 16) {
+        const src = row + <usize>j * 4;
+        const q0 = i32x4.sub(f32x4.add(f32x4.mul(v128.load(src), invV), magic), magic);
+        const q1 = i32x4.sub(f32x4.add(f32x4.mul(v128.load(src, 16), invV), magic), magic);
+        const q2 = i32x4.sub(f32x4.add(f32x4.mul(v128.load(src, 32), invV), magic), magic);
+        const q3 = i32x4.sub(f32x4.add(f32x4.mul(v128.load(src, 48), invV), magic), magic);
+        // Saturating narrows keep values in range, so the i8 clamp afterwards is exact.
+        const q8 = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(q0, q1), i16x8.narrow_i32x4_s(q2, q3));
+        const u = i8x16.add(i8x16.max_s(lo, i8x16.min_s(hi, q8)), offset);
+        const dst = block + <usize>(j >> 2) * quadStride;
+        v128.store32_lane(dst, u, 0);
+        v128.store32_lane(dst + quadStride, u, 1);
+        v128.store32_lane(dst + 2 * quadStride, u, 2);
+        v128.store32_lane(dst + 3 * quadStride, u, 3);
+      }
+    }
+    for (; j < kqn * 4; j++) {
+      let u: i32 = 0;
+      if (j < k) {
+        const q = min(63, max(-63, <i32>nearest(load<f32>(row + <usize>j * 4) * inv)));
+        if (qOut) store<i8>(qOut + <usize>(r * k + j), <i8>q);
+        u = q + 64;
+      }
+      if (q7Out) store<u8>(block + <usize>(j >> 2) * quadStride + <usize>(j & 3), <u8>u);
+    }
+  }
+  if (q7Out) padRows(q7Out, m, k);
+}
+
+/**
+ * Already-quantized rows [M, K] (int8, each in [−64, 63]) into the kernel layout of
+ * quantizeRows7 (u = q + 64). Returns 0, or 1 + the index of the first value out of range
+ * (nothing usable is written then).
+ */
+export function packQuantizedRows7(q8: usize, m: i32, k: i32, q7Out: usize): i32 {
+  const kqn = quads(k);
+  const quadStride: usize = 4 * MR;
+  const offset = i8x16.splat(64);
+  for (let r = 0; r < m; r++) {
+    const row = q8 + <usize>(r * k);
+    const block = rowBlock(q7Out, r, kqn);
+    let bad = i8x16.splat(0);
+    let j = 0;
+    for (; j + 16 <= k; j += 16) {
+      const u = i8x16.add(v128.load(row + <usize>j), offset); // [-64, 63] -> [0, 127]
+      bad = v128.or(bad, u); // a value out of range sets bit 7 of u
+      const dst = block + <usize>(j >> 2) * quadStride;
+      v128.store32_lane(dst, u, 0);
+      v128.store32_lane(dst + quadStride, u, 1);
+      v128.store32_lane(dst + 2 * quadStride, u, 2);
+      v128.store32_lane(dst + 3 * quadStride, u, 3);
+    }
+    if (i8x16.bitmask(bad)) j = 0; // rescan the row below to find the index
+    for (; j < kqn * 4; j++) {
+      let u: i32 = 0;
+      if (j < k) {
+        const q = <i32>load<i8>(row + <usize>j);
+        if (q < -64 || q > 63) return r * k + j + 1;
+        u = q + 64;
+      }
+      store<u8>(block + <usize>(j >> 2) * quadStride + <usize>(j & 3), <u8>u);
+    }
+  }
+  padRows(q7Out, m, k);
+  return 0;
+}
+
+/**
+ * acc + Σ over each lane's 4 bytes of w(i8) · u(u7): the relaxed dot (if `native` and the build
+ * has relaxed SIMD) or its exact emulation with i16 dots.
+ */
+// @ts-expect-error: decorator
+@inline function dot4(w: v128, u: v128, acc: v128, native: bool): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD && native) {
+    return i32x4.relaxed_dot_i8x16_i7x16_add_s(w, u, acc);
+  } else {
+    // u is a splat of one 4-byte quad: its low 8 bytes widen to [u0 u1 u2 u3 u0 u1 u2 u3].
+    const u16 = i16x8.extend_low_i8x16_u(u);
+    const d0 = i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(w), u16); // c0: k01, k23; c1: k01, k23
+    const d1 = i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(w), u16); // c2, c3
+    return i32x4.add(acc, i32x4.add(i8x16.shuffle(d0, d1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), i8x16.shuffle(d0, d1, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31)));
+  }
+}
+
+// @ts-expect-error: decorator
+@inline function gemmDot(q7: usize, rowScales: usize, packed: usize, colScales: usize, bias: usize, out: usize, m: i32, n: i32, k: i32, rawI32: bool, native: bool): void {
+  const kqn = quads(k);
+  const panels = (n + NR - 1) / NR;
+  const panelBytes = <usize>kqn * NR * 4;
+  const blockBytes = <usize>kqn * MR * 4;
+  const corrections = packed + <usize>panels * panelBytes;
+  const outRowBytes = <usize>n * 4;
+  for (let p = 0; p < panels; p++) {
+    const panel = packed + <usize>p * panelBytes;
+    const col = p * NR;
+    const corr0 = v128.load(corrections + <usize>col * 4);
+    const corr1 = v128.load(corrections + <usize>col * 4, 16);
+    for (let i = 0; i < m; i += MR) {
+      let ap = q7 + <usize>(i / MR) * blockBytes;
+      const aEnd = ap + blockBytes;
+      let bp = panel;
+      let c00 = i32x4.splat(0), c01 = i32x4.splat(0), c10 = i32x4.splat(0), c11 = i32x4.splat(0);
+      let c20 = i32x4.splat(0), c21 = i32x4.splat(0), c30 = i32x4.splat(0), c31 = i32x4.splat(0);
+      let c40 = i32x4.splat(0), c41 = i32x4.splat(0), c50 = i32x4.splat(0), c51 = i32x4.splat(0);
+      while (ap < aEnd) {
+        const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+        c00 = dot4(b0, v128.load32_splat(ap), c00, native); c01 = dot4(b1, v128.load32_splat(ap), c01, native);
+        c10 = dot4(b0, v128.load32_splat(ap, 4), c10, native); c11 = dot4(b1, v128.load32_splat(ap, 4), c11, native);
+        c20 = dot4(b0, v128.load32_splat(ap, 8), c20, native); c21 = dot4(b1, v128.load32_splat(ap, 8), c21, native);
+        c30 = dot4(b0, v128.load32_splat(ap, 12), c30, native); c31 = dot4(b1, v128.load32_splat(ap, 12), c31, native);
+        c40 = dot4(b0, v128.load32_splat(ap, 16), c40, native); c41 = dot4(b1, v128.load32_splat(ap, 16), c41, native);
+        c50 = dot4(b0, v128.load32_splat(ap, 20), c50, native); c51 = dot4(b1, v128.load32_splat(ap, 20), c51, native);
+        ap += 4 * MR;
+        bp += 4 * NR;
+      }
+      const rows = min(MR, m - i);
+      for (let r = 0; r < rows; r++) {
+        let lo = r == 0 ? c00 : r == 1 ? c10 : r == 2 ? c20 : r == 3 ? c30 : r == 4 ? c40 : c50;
+        let hi = r == 0 ? c01 : r == 1 ? c11 : r == 2 ? c21 : r == 3 ? c31 : r == 4 ? c41 : c51;
+        lo = i32x4.sub(lo, corr0);
+        hi = i32x4.sub(hi, corr1);
+        if (!rawI32) {
+          const rowScale = v128.load32_splat(rowScales + <usize>(i + r) * 4);
+          lo = dequant(lo, rowScale, colScales, bias, col);
+          hi = dequant(hi, rowScale, colScales, bias, col + 4);
+        }
+        storeRow(out + <usize>(i + r) * outRowBytes, col, n, lo, hi, rawI32);
+      }
+    }
+  }
+}
+
+/**
+ * q7: activations from quantizeRows7 / packQuantizedRows7; rowScales[M] (unused if rawI32);
+ * packed: from packInt8Dot; colScales[N]; bias[N] or 0. out = Σ q·w (raw i32 if rawI32, else
+ * dequantized f32: f32(acc) · (rowScale · colScale) + bias, as int8Gemm). Uses the relaxed dot
+ * instruction in the relaxed-SIMD build.
+ */
+export function int8GemmDot(q7: usize, rowScales: usize, packed: usize, colScales: usize, bias: usize, out: usize, m: i32, n: i32, k: i32, rawI32: bool): void {
+  gemmDot(q7, rowScales, packed, colScales, bias, out, m, n, k, rawI32, true);
+}
+
+/**
+ * int8GemmDot with the emulated dot in every build: same results, for engines whose code for the
+ * relaxed dot is wrong (V8 11.3's baseline compiler in Node 20 under
+ * --experimental-wasm-relaxed-simd; see src/int8-dot.ts, which probes for it).
+ */
+export function int8GemmDotExact(q7: usize, rowScales: usize, packed: usize, colScales: usize, bias: usize, out: usize, m: i32, n: i32, k: i32, rawI32: bool): void {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    gemmDot(q7, rowScales, packed, colScales, bias, out, m, n, k, rawI32, false);
+  } else {
+    int8GemmDot(q7, rowScales, packed, colScales, bias, out, m, n, k, rawI32); // same code
+  }
+}

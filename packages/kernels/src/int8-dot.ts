@@ -1,0 +1,193 @@
+// int8 GEMM on the relaxed-SIMD byte dot product (see assembly/int8dot.ts): int8 weights (the
+// same QuantizedWeights as int8Gemm, packed at 1 byte per weight instead of 2), activations
+// quantized per row to 7 bits (q in [-63, 63], scale = max|x| / 63), i32 accumulation,
+// dequantized f32 output. Fast where the engine lowers i32x4.relaxed_dot_i8x16_i7x16_add_s to
+// one instruction (AVX-VNNI, ARM sdot: recent V8, workerd); exact but slow in the plain SIMD build.
+import { type KernelContext, WasmResident } from "./context.ts";
+import { checkArray, checkDim, checkFinite } from "./errors.ts";
+import type { PackOptions } from "./gemm.ts";
+import type { Int8GemmOptions, QuantizedRows, QuantizedWeights } from "./int8-gemm.ts";
+import type { KernelExports } from "./wasm-exports.ts";
+
+export class PackedInt8DotMatrix extends WasmResident {
+  readonly k: number;
+  readonly n: number;
+  /** Bytes of wasm memory held (packed weights, column corrections and scales). */
+  readonly bytes: number;
+  /** @internal */ readonly scalesPtr: number;
+  /** @internal */
+  constructor(owner: KernelContext, ptr: number, scalesPtr: number, k: number, n: number, bytes: number) {
+    super(owner, ptr);
+    this.scalesPtr = scalesPtr;
+    this.k = k;
+    this.n = n;
+    this.bytes = bytes;
+  }
+}
+
+type DotGemm = KernelExports["int8GemmDot"];
+const dotKernels = new WeakMap<KernelContext, DotGemm>();
+
+/**
+ * The GEMM entry to use on this engine: int8GemmDot, unless its compiled code gives wrong sums.
+ * V8 11.3 (Node 20, --experimental-wasm-relaxed-simd) miscompiles the relaxed dot in its
+ * baseline compiler (Liftoff) under register pressure; TurboFan and newer V8 (workerd) are
+ * right. The probe runs on the first call, i.e. on the baseline code, and compares a 12 × 8 × 8
+ * product (two full row blocks) with exact sums computed here; on a mismatch this instance uses
+ * int8GemmDotExact (same results through i16 dots, slower) from then on.
+ */
+function dotKernel(ctx: KernelContext): DotGemm {
+  let kernel = dotKernels.get(ctx);
+  if (kernel) return kernel;
+  const { arena, wasm } = ctx;
+  const [m, k, n] = [12, 8, 8];
+  const qa = Int8Array.from({ length: m * k }, (_, i) => ((i * 37 + 11) % 127) - 63);
+  const w = Int8Array.from({ length: k * n }, (_, i) => ((i * 53 + 7) % 255) - 127);
+  const want = new Int32Array(m * n);
+  for (let r = 0; r < m; r++)
+    for (let c = 0; c < n; c++) for (let j = 0; j < k; j++) want[r * n + c] += qa[r * k + j] * w[j * n + c];
+  const ok = arena.scoped(() => {
+    const packed = arena.alloc(wasm.packedInt8DotBytes(k, n), "probe weights");
+    wasm.packInt8Dot(arena.copyIn(w, "probe weights"), k, n, 0, packed);
+    const q7 = arena.alloc(wasm.quantizedRows7Bytes(m, k), "probe activations");
+    wasm.packQuantizedRows7(arena.copyIn(qa, "probe activations"), m, k, q7);
+    const out = arena.alloc(m * n * 4, "probe output");
+    wasm.int8GemmDot(q7, 0, packed, 0, 0, out, m, n, k, 1);
+    const got = arena.i32(out, m * n);
+    return got.every((v, i) => v === want[i]);
+  });
+  kernel = ok ? wasm.int8GemmDot : wasm.int8GemmDotExact;
+  dotKernels.set(ctx, kernel);
+  return kernel;
+}
+
+/** Whether the probe found int8GemmDot's compiled code exact on this instance (see dotKernel). */
+export function int8DotProbePasses(ctx: KernelContext): boolean {
+  return dotKernel(ctx) === ctx.wasm.int8GemmDot;
+}
+
+function allFinite(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
+/** Packs int8 weights (from quantizeWeights) for int8DotGemm: about K·N bytes + 8·N. */
+export function packInt8DotMatrix(
+  ctx: KernelContext,
+  weights: QuantizedWeights,
+  options: PackOptions,
+): PackedInt8DotMatrix {
+  const { k, n, transposed = false } = options;
+  checkDim("k", k);
+  checkDim("n", n);
+  checkArray("weights.values", weights.values, Int8Array, k * n, transposed ? `[n=${n}, k=${k}]` : `[k=${k}, n=${n}]`);
+  checkArray("weights.scales", weights.scales, Float32Array, n, `[n=${n}]`);
+  checkFinite("weights.scales", weights.scales);
+  const { arena, wasm } = ctx;
+  const packedBytes = wasm.packedInt8DotBytes(k, n);
+  const packed = arena.allocPersistent(packedBytes, `packed int8 dot matrix [${k}, ${n}]`);
+  const scales = arena.allocPersistent(n * 4, `int8 weight scales [${n}]`);
+  arena.f32(scales, n).set(weights.scales);
+  arena.scoped(() => {
+    const src = arena.copyIn(weights.values, "weights.values");
+    wasm.packInt8Dot(src, k, n, transposed ? 1 : 0, packed);
+  });
+  return new PackedInt8DotMatrix(ctx, packed, scales, k, n, packedBytes + n * 4);
+}
+
+/** Per-row symmetric 7-bit quantization, as done on the fly inside int8DotGemm: q in [-63, 63]. */
+export function quantizeRows7(
+  ctx: KernelContext,
+  x: Float32Array,
+  options: { rows: number; cols: number },
+): QuantizedRows {
+  const { rows, cols } = options;
+  checkDim("rows", rows);
+  checkDim("cols", cols);
+  checkArray("x", x, Float32Array, rows * cols, `[rows=${rows}, cols=${cols}]`);
+  checkFinite("x", x);
+  const { arena, wasm } = ctx;
+  return arena.scoped(() => {
+    const src = arena.copyIn(x, "x");
+    const q = arena.alloc(rows * cols, "quantized rows");
+    const s = arena.alloc(rows * 4, "row scales");
+    wasm.quantizeRows7(src, rows, cols, q, 0, s);
+    return { values: arena.i8(q, rows * cols).slice(), scales: arena.f32(s, rows).slice() };
+  });
+}
+
+function runDot(
+  ctx: KernelContext,
+  a: Float32Array,
+  b: PackedInt8DotMatrix,
+  options: Int8GemmOptions,
+  raw: boolean,
+): number {
+  WasmResident.checkOwner("b", b, PackedInt8DotMatrix, ctx);
+  const { m, bias } = options;
+  checkDim("m", m);
+  const { k, n } = b;
+  checkArray("a", a, Float32Array, m * k, `[m=${m}, k=${k}]`);
+  if (bias !== undefined) checkArray("bias", bias, Float32Array, n, `[n=${n}]`);
+  const { arena, wasm } = ctx;
+  const aPtr = arena.copyIn(a, "a");
+  const q7 = arena.alloc(wasm.quantizedRows7Bytes(m, k), "quantized activations");
+  const rowScales = arena.alloc(m * 4, "activation scales");
+  wasm.quantizeRows7(aPtr, m, k, 0, q7, rowScales);
+  // A row holding Inf or NaN gets a non-finite scale; checkFinite then names the element.
+  if (!allFinite(arena.f32(rowScales, m))) checkFinite("a", a);
+  const biasPtr = bias ? arena.copyIn(bias, "bias") : 0;
+  const out = arena.alloc(m * n * 4, "output");
+  dotKernel(ctx)(q7, rowScales, b.ptr, b.scalesPtr, biasPtr, out, m, n, k, raw ? 1 : 0);
+  return out;
+}
+
+/** out[M, N] = (qa · qw) · rowScale · colScale + bias, with qa = quantizeRows7(a) (7-bit). */
+export function int8DotGemm(
+  ctx: KernelContext,
+  a: Float32Array,
+  b: PackedInt8DotMatrix,
+  options: Int8GemmOptions,
+): Float32Array {
+  return ctx.arena.scoped(() => ctx.arena.f32(runDot(ctx, a, b, options, false), options.m * b.n).slice());
+}
+
+/** The raw i32 accumulators qa · qw of int8DotGemm. */
+export function int8DotGemmAccumulators(
+  ctx: KernelContext,
+  a: Float32Array,
+  b: PackedInt8DotMatrix,
+  options: { m: number },
+): Int32Array {
+  return ctx.arena.scoped(() => ctx.arena.i32(runDot(ctx, a, b, options, true), options.m * b.n).slice());
+}
+
+/**
+ * Integer core on already-quantized rows: Σ_k qa[m, k] · qw[k, n] as i32 (ONNX MatMulInteger
+ * with zero points 0), for qa [M, K] with every value in [-64, 63] (7-bit; quantizeRows7
+ * gives [-63, 63]). A value out of range throws, naming its index.
+ */
+export function int8DotMatMul(
+  ctx: KernelContext,
+  qa: Int8Array,
+  b: PackedInt8DotMatrix,
+  options: { m: number },
+): Int32Array {
+  WasmResident.checkOwner("b", b, PackedInt8DotMatrix, ctx);
+  const { m } = options;
+  checkDim("m", m);
+  const { k, n } = b;
+  checkArray("qa", qa, Int8Array, m * k, `[m=${m}, k=${k}]`);
+  const { arena, wasm } = ctx;
+  return arena.scoped(() => {
+    const src = arena.copyIn(qa, "qa");
+    const q7 = arena.alloc(wasm.quantizedRows7Bytes(m, k), "activations");
+    const bad = wasm.packQuantizedRows7(src, m, k, q7);
+    if (bad !== 0) {
+      throw new RangeError(`qa[${bad - 1}] is ${qa[bad - 1]}; int8DotMatMul needs values in [-64, 63]`);
+    }
+    const out = arena.alloc(m * n * 4, "output");
+    dotKernel(ctx)(q7, 0, b.ptr, b.scalesPtr, 0, out, m, n, k, 1);
+    return arena.i32(out, m * n).slice();
+  });
+}

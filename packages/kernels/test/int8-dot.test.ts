@@ -1,0 +1,161 @@
+import { describe, expect, it } from "vitest";
+import { loadKernels } from "../src/node.ts";
+import { referenceGemm } from "../src/reference/gemm.ts";
+import {
+  referenceDequantize,
+  referenceInt8Accumulate,
+  referenceQuantizeRows,
+  referenceQuantizeWeights,
+} from "../src/reference/int8-gemm.ts";
+import { randomF32, randomInt, relativeError, rng } from "./helpers.ts";
+
+const kernels = loadKernels();
+
+function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let [ab, aa, bb] = [0, 0, 0];
+  for (let i = 0; i < a.length; i++) {
+    ab += a[i] * b[i];
+    aa += a[i] * a[i];
+    bb += b[i] * b[i];
+  }
+  return ab / Math.sqrt(aa * bb);
+}
+
+describe("int8 dot GEMM (7-bit activations, relaxed byte dot product)", () => {
+  it("quantizeRows7 is bit-exact to the reference (q in [-63, 63], zero rows)", () => {
+    const random = rng(20);
+    const [rows, cols] = [9, 45];
+    const x = randomF32(random, rows * cols, 3);
+    x.fill(0, 2 * cols, 3 * cols);
+    const got = kernels.quantizeRows7(x, { rows, cols });
+    const want = referenceQuantizeRows(x, rows, cols, 63);
+    expect(got.values).toEqual(want.values);
+    expect(got.scales).toEqual(want.scales);
+    expect(Math.max(...got.values.map(Math.abs))).toBe(63);
+  });
+
+  it("accumulators and dequantized output are bit-exact to the integer reference", () => {
+    const random = rng(21);
+    for (let trial = 0; trial < 40; trial++) {
+      const m = randomInt(random, 1, 27);
+      const k = randomInt(random, 1, 100);
+      const n = randomInt(random, 1, 35);
+      const transposed = trial % 2 === 0;
+      const a = randomF32(random, m * k, 4);
+      const w = randomF32(random, k * n, 0.3);
+      const bias = trial % 3 === 0 ? undefined : randomF32(random, n);
+      const qw = kernels.quantizeWeights(w, { k, n, transposed });
+      const packed = kernels.packInt8DotMatrix(qw, { k, n, transposed });
+      const qa = referenceQuantizeRows(a, m, k, 63);
+      const acc = referenceInt8Accumulate(qa.values, qw.values, m, k, n, transposed);
+      expect(kernels.int8DotGemmAccumulators(a, packed, { m })).toEqual(acc);
+      expect(kernels.int8DotGemm(a, packed, { m, bias })).toEqual(
+        referenceDequantize(acc, qa.scales, qw.scales, m, n, bias),
+      );
+    }
+  });
+
+  it("int8DotMatMul is exact for the whole [-64, 63] x [-128, 127] range, extremes included", () => {
+    const random = rng(22);
+    for (let trial = 0; trial < 20; trial++) {
+      const m = randomInt(random, 1, 20);
+      const k = randomInt(random, 1, 70);
+      const n = randomInt(random, 1, 30);
+      const extremes = trial % 4 === 0;
+      const qa = Int8Array.from({ length: m * k }, (_, i) =>
+        extremes ? (i % 2 ? -64 : 63) : randomInt(random, -64, 63),
+      );
+      const values = Int8Array.from({ length: k * n }, (_, i) =>
+        extremes ? (i % 3 ? -128 : 127) : randomInt(random, -128, 127),
+      );
+      const packed = kernels.packInt8DotMatrix({ values, scales: new Float32Array(n).fill(1) }, { k, n });
+      expect(kernels.int8DotMatMul(qa, packed, { m })).toEqual(referenceInt8Accumulate(qa, values, m, k, n));
+    }
+  });
+
+  it("int8DotMatMul rejects values outside [-64, 63], naming the index", () => {
+    const [m, k, n] = [3, 40, 8];
+    const packed = kernels.packInt8DotMatrix({ values: new Int8Array(k * n), scales: new Float32Array(n) }, { k, n });
+    for (const [index, value] of [
+      [5, 64],
+      [81, -65],
+      [119, 127],
+      [0, -128],
+    ]) {
+      const qa = new Int8Array(m * k);
+      qa[index] = value;
+      expect(() => kernels.int8DotMatMul(qa, packed, { m })).toThrow(`qa[${index}] is ${value}`);
+    }
+    expect(() => kernels.int8DotMatMul(new Int8Array(5), packed, { m })).toThrow(/qa has length 5, expected 120/);
+  });
+
+  it("rejects bad input like int8Gemm (non-finite a, shapes, foreign matrices)", () => {
+    const [k, n] = [3, 4];
+    const packed = kernels.packInt8DotMatrix(
+      { values: new Int8Array(12), scales: new Float32Array(4).fill(1) },
+      { k, n },
+    );
+    const a = new Float32Array(7 * k);
+    a[19] = Number.NaN;
+    expect(() => kernels.int8DotGemm(a, packed, { m: 7 })).toThrow(/a\[19\] is NaN/);
+    expect(() => kernels.int8DotGemm(new Float32Array(5), packed, { m: 2 })).toThrow(/a has length 5, expected 6/);
+    expect(() =>
+      kernels.packInt8DotMatrix(
+        { values: new Int8Array(12), scales: new Float32Array([1, Number.NaN, 1, 1]) },
+        { k, n },
+      ),
+    ).toThrow(/weights.scales\[1\] is NaN/);
+    const int8Packed = kernels.packInt8Matrix({ values: new Int8Array(12), scales: new Float32Array(4) }, { k, n });
+    expect(() =>
+      kernels.int8DotGemm(new Float32Array(6), int8Packed as unknown as Parameters<typeof kernels.int8DotGemm>[1], {
+        m: 2,
+      }),
+    ).toThrow(/b must be a PackedInt8DotMatrix/);
+    expect(() => loadKernels().int8DotGemm(new Float32Array(6), packed, { m: 2 })).toThrow(
+      /different Kernels instance/,
+    );
+  });
+
+  it("int8DotNative reports the relaxed instruction only in the relaxed flavour", () => {
+    expect(typeof kernels.int8DotNative()).toBe("boolean");
+    if (kernels.flavour === "simd") expect(kernels.int8DotNative()).toBe(false);
+  });
+
+  it("packs weights in about half the memory of packInt8Matrix", () => {
+    const [k, n] = [384, 1536];
+    const qw = kernels.quantizeWeights(randomF32(rng(23), k * n, 0.1), { k, n });
+    const before = kernels.memory.stats();
+    const dot = kernels.packInt8DotMatrix(qw, { k, n });
+    expect(dot.bytes).toBe(k * n + 8 * n);
+    const mid = kernels.memory.stats();
+    kernels.packInt8Matrix(qw, { k, n });
+    const after = kernels.memory.stats();
+    const dotBytes = mid.persistentBytes - before.persistentBytes;
+    const i16Bytes = after.persistentBytes - mid.persistentBytes;
+    expect(dotBytes).toBeLessThan(0.51 * i16Bytes);
+  });
+
+  it("precision: 7-bit activations vs int8Gemm against the f32 product", () => {
+    // Transformer-like activations: Gaussian-ish rows with a few large outlier channels.
+    const random = rng(24);
+    const [m, k, n] = [32, 384, 96];
+    const a = randomF32(random, m * k);
+    for (let r = 0; r < m; r++) for (const c of [7, 100, 301]) a[r * k + c] *= 12;
+    const w = randomF32(random, k * n, 0.05);
+    const exact = referenceGemm({ a, b: w, m, k, n });
+    const qw = referenceQuantizeWeights(w, k, n);
+    const y8 = kernels.int8Gemm(a, kernels.packInt8Matrix(qw, { k, n }), { m });
+    const y7 = kernels.int8DotGemm(a, kernels.packInt8DotMatrix(qw, { k, n }), { m });
+    // Rows are compared like embeddings (cosine); documented in the README.
+    const rowCos = (y: Float32Array) =>
+      Math.min(
+        ...Array.from({ length: m }, (_, r) =>
+          cosine(y.subarray(r * n, (r + 1) * n), exact.subarray(r * n, (r + 1) * n)),
+        ),
+      );
+    // One bit less on the activations roughly doubles the error of the product (README).
+    expect(rowCos(y8)).toBeGreaterThan(0.999);
+    expect(rowCos(y7)).toBeGreaterThan(0.997);
+    expect(relativeError(y7, exact)).toBeLessThan(2.5 * relativeError(y8, exact));
+  });
+});
