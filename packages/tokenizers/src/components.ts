@@ -27,6 +27,13 @@ export interface PreTokenizer {
    */
   splitWords?(piece: NormalizedString, ranges: number[], texts: (string | null)[]): boolean;
   rewrite?(word: NormalizedString): void;
+  /**
+   * Optional, with `rewrite`: the rewritten form of word [start, end) of `text`, without a
+   * NormalizedString. `sourceUnits[j]` is then the unit of the word (relative to `start`)
+   * where the char behind unit j of the result starts; valid until the next call.
+   */
+  rewriteRange?(text: string, start: number, end: number): string;
+  readonly sourceUnits?: Int32Array;
 }
 
 /** Tokens produced by a model for one piece; offsets are UTF-16 unit ranges in the piece. */

@@ -352,6 +352,23 @@ export class Tokenizer {
       }
       word++;
     };
+    /**
+     * `place` for a word rewritten by `rewriteRange`: each unit of it takes the alignment
+     * of its source char (the first unit of that char, as `rewrite` does). False, with
+     * nothing changed, for an empty token (then the caller uses `rewrite` and `place`).
+     */
+    const placeMapped = (ns: NormalizedString, shift: number, src: Int32Array, from: number, to: number) => {
+      for (let k = from; k < to; k++) if (starts[k] >= ends[k]) return false;
+      for (let k = from; k < to; k++) {
+        const s = ns.startOf(shift + src[starts[k]]);
+        const e = ns.endOf(shift + src[ends[k] - 1]);
+        starts[k] = toCp ? toCp[s] : s;
+        ends[k] = toCp ? toCp[e] : e;
+        words.push(word);
+      }
+      word++;
+      return true;
+    };
     const ranges: number[] = [];
     const texts: (string | null)[] = [];
     const parts: NormalizedString[] = [];
@@ -386,6 +403,8 @@ export class Tokenizer {
           else place(ns, ranges[r], from, enc.ids.length);
         }
       } else if (pre?.splitWords?.(ns, ranges, texts)) {
+        const normText = ns.normalized;
+        const direct = toCp === null;
         for (let r = 0, t = 0; r < ranges.length; r += 2, t++) {
           const from = enc.ids.length;
           out.byteOffsets = false;
@@ -397,7 +416,16 @@ export class Tokenizer {
               const sub = ns.slice(ranges[r], ranges[r + 1]);
               pre.rewrite!(sub);
               place(sub, 0, from, enc.ids.length);
-            } else place(ns, ranges[r], from, enc.ids.length);
+            } else if (direct) placeDirect(ns, ranges[r], from, enc.ids.length);
+            else place(ns, ranges[r], from, enc.ids.length);
+          } else if (pre.rewriteRange) {
+            // The rewritten word as text plus the source unit of each of its units.
+            this.model.tokenize(pre.rewriteRange(normText, ranges[r], ranges[r + 1]), out);
+            if (out.byteOffsets || !placeMapped(ns, ranges[r], pre.sourceUnits!, from, enc.ids.length)) {
+              const sub = ns.slice(ranges[r], ranges[r + 1]);
+              pre.rewrite!(sub);
+              place(sub, 0, from, enc.ids.length);
+            }
           } else {
             const sub = ns.slice(ranges[r], ranges[r + 1]);
             pre.rewrite!(sub);

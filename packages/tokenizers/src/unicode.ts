@@ -14,7 +14,6 @@ import {
   ONIG_SPACE,
 } from "./unicode-tables.js";
 
-const WHITE_SPACE = /^\p{White_Space}$/u;
 const NUMERIC = /^\p{N}$/u;
 
 /** Decodes a generated range table into [start, end, start, end, ...]. */
@@ -74,10 +73,22 @@ export const ONIG_LETTER_SET = new CodePointSet(ONIG_LETTER);
 export const ONIG_NUMBER_SET = new CodePointSet(ONIG_NUMBER);
 export const ONIG_SPACE_SET = new CodePointSet(ONIG_SPACE);
 
-/** Rust `char::is_whitespace` (White_Space property). */
+/**
+ * Rust `char::is_whitespace` (White_Space property). The property has been stable since
+ * Unicode 6.3, so it is spelled out: a regex test per char is slow on hot paths.
+ */
 export function isWhitespace(cp: number): boolean {
   if (cp < 0x80) return cp === 0x20 || (cp >= 0x09 && cp <= 0x0d);
-  return WHITE_SPACE.test(String.fromCodePoint(cp));
+  if (cp < 0x1680) return cp === 0x85 || cp === 0xa0;
+  return (
+    cp === 0x1680 ||
+    (cp >= 0x2000 && cp <= 0x200a) ||
+    cp === 0x2028 ||
+    cp === 0x2029 ||
+    cp === 0x202f ||
+    cp === 0x205f ||
+    cp === 0x3000
+  );
 }
 
 /** `char::is_ascii_punctuation(c) || c.is_punctuation()` as used by Bert and Punctuation. */

@@ -1,3 +1,4 @@
+import { BYTE_TO_CHAR } from "../byte-level-alphabet.js";
 import type { PreTokenizer } from "../components.js";
 import type { NormalizedString } from "../normalized-string.js";
 import { byteLevelAscii, byteLevelTransform } from "../normalizers/byte-level.js";
@@ -158,6 +159,58 @@ export class ByteLevelPreTokenizer implements PreTokenizer {
   /** Rewrites a word the fast path could not give as text. */
   rewrite(word: NormalizedString): void {
     byteLevelTransform(word);
+  }
+
+  private units = new Uint16Array(256);
+  sourceUnits = new Int32Array(256);
+
+  /** `byteLevelTransform` of a word as text (see PreTokenizer.rewriteRange). */
+  rewriteRange(text: string, start: number, end: number): string {
+    const size = 4 * (end - start);
+    if (this.units.length < size) {
+      let cap = this.units.length;
+      while (cap < size) cap *= 2;
+      this.units = new Uint16Array(cap);
+      this.sourceUnits = new Int32Array(cap);
+    }
+    const units = this.units;
+    const src = this.sourceUnits;
+    let k = 0;
+    for (let i = start; i < end; ) {
+      const cp = text.codePointAt(i)!;
+      const at = i - start;
+      if (cp < 0x80) {
+        units[k] = BYTE_TO_CHAR[cp];
+        src[k++] = at;
+      } else if (cp < 0x800) {
+        units[k] = BYTE_TO_CHAR[0xc0 | (cp >> 6)];
+        src[k++] = at;
+        units[k] = BYTE_TO_CHAR[0x80 | (cp & 0x3f)];
+        src[k++] = at;
+      } else if (cp < 0x10000) {
+        units[k] = BYTE_TO_CHAR[0xe0 | (cp >> 12)];
+        src[k++] = at;
+        units[k] = BYTE_TO_CHAR[0x80 | ((cp >> 6) & 0x3f)];
+        src[k++] = at;
+        units[k] = BYTE_TO_CHAR[0x80 | (cp & 0x3f)];
+        src[k++] = at;
+      } else {
+        units[k] = BYTE_TO_CHAR[0xf0 | (cp >> 18)];
+        src[k++] = at;
+        units[k] = BYTE_TO_CHAR[0x80 | ((cp >> 12) & 0x3f)];
+        src[k++] = at;
+        units[k] = BYTE_TO_CHAR[0x80 | ((cp >> 6) & 0x3f)];
+        src[k++] = at;
+        units[k] = BYTE_TO_CHAR[0x80 | (cp & 0x3f)];
+        src[k++] = at;
+      }
+      i += cp >= 0x10000 ? 2 : 1;
+    }
+    let out = "";
+    for (let j = 0; j < k; j += 8192) {
+      out += String.fromCharCode.apply(null, units.subarray(j, Math.min(k, j + 8192)) as unknown as number[]);
+    }
+    return out;
   }
 
   private emit(part: NormalizedString, out: NormalizedString[]): void {
