@@ -50,10 +50,16 @@ export class WordPieceModel implements Model {
       this.singleIds ??= new Int32Array(0x10000);
       let id = this.singleIds[c];
       if (id === 0) {
-        const token = String.fromCharCode(c);
-        const found = this.v.get(token);
         // A lone surrogate cannot reach a model (inputs are made well-formed).
-        id = found !== undefined && this.maxInputCharsPerWord >= 1 ? found + 1 : -1;
+        let token = String.fromCharCode(c);
+        const found = this.v.get(token);
+        if (this.maxInputCharsPerWord < 1) id = -1;
+        else if (found !== undefined) id = found + 1;
+        else if (this.unkId >= 0) {
+          // Not in the vocabulary: the whole (one-unit) word is the unk token.
+          id = this.unkId + 1;
+          token = this.unkToken;
+        } else id = -1;
         this.singleIds[c] = id;
         this.singleTokens[c] = token;
       }

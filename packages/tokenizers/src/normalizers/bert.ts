@@ -103,7 +103,34 @@ export class BertNormalizer implements Normalizer {
       if (this.lowercase) input.normalized = s.toLowerCase();
       return;
     }
+    if (this.keepsLayout(s)) {
+      // Every char stays itself but for ASCII case and tab/newline → space: only the text
+      // changes, and String#toLowerCase does it natively (it only changes ASCII here).
+      let out = this.lowercase ? s.toLowerCase() : s;
+      if (this.cleanText) out = out.replace(TAB_NEWLINE, " ");
+      input.normalized = out;
+      return;
+    }
     if (!this.normalizeFused(input)) this.normalizeStepwise(input);
+  }
+
+  /** True when every char is printable ASCII, \t, \n, \r or a BMP char the steps keep. */
+  private keepsLayout(s: string): boolean {
+    const kinds = this.kind;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) {
+        if (c >= 0x20 ? c === 0x7f : c !== 0x09 && c !== 0x0a && c !== 0x0d) return false;
+        continue;
+      }
+      let kind = kinds[c];
+      if (kind === UNKNOWN) {
+        if (c >= 0xd800 && c <= 0xdfff) return false;
+        kind = this.classify(c);
+      }
+      if (kind !== KEEP) return false;
+    }
+    return true;
   }
 
   /** Output of the steps after clean_text for one char (strip_accents, lowercase). */
