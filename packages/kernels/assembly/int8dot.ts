@@ -211,8 +211,6 @@ export function packQuantizedRows7(q8: usize, m: i32, k: i32, q7Out: usize): i32
   for (let p = 0; p < panels; p++) {
     const panel = packed + <usize>p * panelBytes;
     const col = p * NR;
-    const corr0 = v128.load(corrections + <usize>col * 4);
-    const corr1 = v128.load(corrections + <usize>col * 4, 16);
     for (let i = 0; i < m; i += MR) {
       let ap = q7 + <usize>(i / MR) * blockBytes;
       const aEnd = ap + blockBytes;
@@ -235,8 +233,10 @@ export function packQuantizedRows7(q8: usize, m: i32, k: i32, q7Out: usize): i32
       for (let r = 0; r < rows; r++) {
         let lo = r == 0 ? c00 : r == 1 ? c10 : r == 2 ? c20 : r == 3 ? c30 : r == 4 ? c40 : c50;
         let hi = r == 0 ? c01 : r == 1 ? c11 : r == 2 ? c21 : r == 3 ? c31 : r == 4 ? c41 : c51;
-        lo = i32x4.sub(lo, corr0);
-        hi = i32x4.sub(hi, corr1);
+        // Corrections are loaded here, not kept in registers across the loop: 12 accumulators,
+        // 2 weight vectors and the broadcast already take 15 of the 16 xmm registers.
+        lo = i32x4.sub(lo, v128.load(corrections + <usize>col * 4));
+        hi = i32x4.sub(hi, v128.load(corrections + <usize>col * 4, 16));
         if (!rawI32) {
           const rowScale = v128.load32_splat(rowScales + <usize>(i + r) * 4);
           lo = dequant(lo, rowScale, colScales, bias, col);
