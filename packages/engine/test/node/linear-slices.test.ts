@@ -5,7 +5,7 @@
  */
 import { loadKernels } from "@edgeformers/kernels/node";
 import { describe, expect, it } from "vitest";
-import { LinearLayer, quantizeRowsInSlices } from "../../src/backends/weights.js";
+import { GEMM_ROW_BLOCK, LinearLayer, quantizeRowsInSlices } from "../../src/backends/weights.js";
 import { SeededRandom } from "../../src/testing/random.js";
 
 describe("LinearLayer slices", () => {
@@ -39,6 +39,32 @@ describe("LinearLayer slices", () => {
         }
     }
   });
+
+  it.each(["f32", "int8"] as const)(
+    `%s: more than ${GEMM_ROW_BLOCK} rows run in row blocks, each row as if alone, into out and onto its own residual`,
+    (dtype) => {
+      const layer = new LinearLayer(kernels, w, b, out, inp, dtype, 8 * inp * 4);
+      const many = 2 * GEMM_ROW_BLOCK + 3;
+      const xs = rng.normals(many * inp, 1);
+      const residual = rng.normals(many * out, 1);
+      for (const activation of ["gelu", "relu"] as const) {
+        const y = layer.apply(xs, many, activation, residual);
+        for (const r of [0, GEMM_ROW_BLOCK - 1, GEMM_ROW_BLOCK, many - 1]) {
+          const alone = layer.apply(
+            xs.subarray(r * inp, (r + 1) * inp),
+            1,
+            activation,
+            residual.subarray(r * out, (r + 1) * out),
+          );
+          expect(Array.from(y.subarray(r * out, (r + 1) * out))).toEqual(Array.from(alone));
+        }
+        // In place onto the residual gives the same.
+        const into = residual.slice();
+        expect(layer.apply(xs, many, activation, into, into)).toBe(into);
+        expect(Array.from(into)).toEqual(Array.from(y));
+      }
+    },
+  );
 
   it("quantising in row slices gives the kernels' whole-matrix result bit for bit", () => {
     const whole = kernels.quantizeWeights(w, { k: inp, n: out, transposed: true });
