@@ -4,7 +4,7 @@
 // dequantized f32 output. Fast where the engine lowers i32x4.relaxed_dot_i8x16_i7x16_add_s to
 // one instruction (AVX-VNNI, ARM sdot: recent V8, workerd); exact but slow in the plain SIMD build.
 import { type KernelContext, WasmResident } from "./context.ts";
-import { checkArray, checkDim, checkFinite } from "./errors.ts";
+import { checkArray, checkDim, checkFinite, writeResult } from "./errors.ts";
 import type { PackOptions } from "./gemm.ts";
 import type { Int8GemmOptions, QuantizedRows, QuantizedWeights } from "./int8-gemm.ts";
 import type { KernelExports } from "./wasm-exports.ts";
@@ -142,14 +142,20 @@ function runDot(
   return out;
 }
 
-/** out[M, N] = (qa · qw) · rowScale · colScale + bias, with qa = quantizeRows7(a) (7-bit). */
+/**
+ * out[M, N] = (qa · qw) · rowScale · colScale + bias, with qa = quantizeRows7(a) (7-bit).
+ * `options.out` as for int8Gemm: the result is written there (it may be `a`).
+ */
 export function int8DotGemm(
   ctx: KernelContext,
   a: Float32Array,
   b: PackedInt8DotMatrix,
   options: Int8GemmOptions,
 ): Float32Array {
-  return ctx.arena.scoped(() => ctx.arena.f32(runDot(ctx, a, b, options, false), options.m * b.n).slice());
+  const { out } = options;
+  WasmResident.checkOwner("b", b, PackedInt8DotMatrix, ctx);
+  if (out !== undefined) checkArray("out", out, Float32Array, options.m * b.n, `[m=${options.m}, n=${b.n}]`);
+  return ctx.arena.scoped(() => writeResult(ctx.arena.f32(runDot(ctx, a, b, options, false), options.m * b.n), out));
 }
 
 /** The raw i32 accumulators qa · qw of int8DotGemm. */

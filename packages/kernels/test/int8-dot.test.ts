@@ -116,6 +116,22 @@ describe("int8 dot GEMM (7-bit activations, relaxed byte dot product)", () => {
     );
   });
 
+  it("int8DotGemm writes into options.out like int8Gemm, also when out is a", () => {
+    const random = rng(25);
+    const [m, k, n] = [5, 16, 16];
+    const a = randomF32(random, m * k);
+    const bias = randomF32(random, n);
+    const packed = kernels.packInt8DotMatrix(kernels.quantizeWeights(randomF32(random, k * n), { k, n }), { k, n });
+    const fresh = kernels.int8DotGemm(a, packed, { m, bias });
+    const out = new Float32Array(m * n);
+    expect(kernels.int8DotGemm(a, packed, { m, bias, out })).toBe(out);
+    expect(out).toEqual(fresh);
+    const inPlace = a.slice();
+    kernels.int8DotGemm(inPlace, packed, { m, bias, out: inPlace });
+    expect(inPlace).toEqual(fresh);
+    expect(() => kernels.int8DotGemm(a, packed, { m, out: new Float32Array(3) })).toThrow(/out has length 3/);
+  });
+
   it("int8DotNative reports the relaxed instruction only in the relaxed flavour", () => {
     expect(typeof kernels.int8DotNative()).toBe("boolean");
     if (kernels.flavour === "simd") expect(kernels.int8DotNative()).toBe(false);
