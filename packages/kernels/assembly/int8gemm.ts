@@ -9,8 +9,8 @@
 // then dots directly against each half.
 
 const NR: i32 = 8;
-// Rows per micro-tile: 3 x 8 keeps the 6 accumulators plus the loads V8 hoists out of the
-// 2x-unrolled body (4 B + 6 A vectors) within 16 xmm registers (see gemm.ts).
+// Rows per micro-tile: 3 x 8 keeps the 6 accumulators plus the loads V8 hoists to the top of
+// the loop body (2 B + 3 A vectors) well within 16 xmm registers (see gemm.ts).
 const MR: i32 = 3;
 /** Byte offset of row r's (a[j], a[j+1]) pair in the kernel layout (j even). */
 // @ts-ignore: decorator
@@ -228,27 +228,15 @@ export function int8Gemm(q16: usize, rowScales: usize, packed: usize, colScales:
       let c10 = i32x4.splat(0), c11 = i32x4.splat(0);
       let c20 = i32x4.splat(0), c21 = i32x4.splat(0);
       let bp = panel;
-      let b0: v128, b1: v128, x: v128;
-      // Two k-pairs per iteration (immediate offsets) to halve the loop overhead.
-      const pairs2 = (kp >> 2) << 1; // k-pairs handled by the unrolled loop (even count)
-      const aEnd2 = ap + <usize>(pairs2 * 4 * MR); // 4·MR bytes per k-pair (offsets below assume MR = 3)
-      while (ap < aEnd2) {
-        b0 = v128.load(bp, 0); b1 = v128.load(bp, 16);
-        x = v128.load32_splat(ap, 0); c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x, b0)); c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x, b1));
+      // One k-pair per iteration: measured 2-5% faster than unrolling by 2 (Node 20 and workerd),
+      // with fewer values for V8 to hoist to the top of the loop body.
+      while (ap < aEnd) {
+        const b0 = v128.load(bp, 0), b1 = v128.load(bp, 16);
+        let x = v128.load32_splat(ap, 0); c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x, b0)); c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x, b1));
         x = v128.load32_splat(ap, 4); c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x, b0)); c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x, b1));
         x = v128.load32_splat(ap, 8); c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x, b0)); c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x, b1));
-        b0 = v128.load(bp, 32); b1 = v128.load(bp, 48);
-        x = v128.load32_splat(ap, 12); c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x, b0)); c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x, b1));
-        x = v128.load32_splat(ap, 16); c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x, b0)); c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x, b1));
-        x = v128.load32_splat(ap, 20); c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x, b0)); c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x, b1));
-        bp += 64;
-        ap += 24;
-      }
-      if (ap < aEnd) {
-        b0 = v128.load(bp, 0); b1 = v128.load(bp, 16);
-        x = v128.load32_splat(ap, 0); c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x, b0)); c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x, b1));
-        x = v128.load32_splat(ap, 4); c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x, b0)); c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x, b1));
-        x = v128.load32_splat(ap, 8); c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x, b0)); c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x, b1));
+        ap += 4 * MR;
+        bp += 2 * NR * 2;
       }
       const rows = min(MR, m - i);
       for (let r = 0; r < rows; r++) {
