@@ -150,12 +150,19 @@ export class NormalizedString {
     let pos = rangeStart;
     for (let k = 0; k < initialOffset && pos < rangeEnd; k++) pos += unitLen(old, pos);
     const { chars, changes } = dest;
-    const units: number[] = [];
-    const newS: number[] = [];
-    const newE: number[] = [];
-    for (let k = 0; k < chars.length; k++) {
-      const c = chars[k];
-      const change = changes[k];
+    // Written straight into the new arrays (at most two units per new char).
+    const tail = old.length - rangeEnd;
+    const cap = rangeStart + 2 * chars.length + tail;
+    const units = new Uint16Array(2 * chars.length);
+    const s = new Int32Array(cap);
+    const e = new Int32Array(cap);
+    s.set(oldS.subarray(0, rangeStart));
+    e.set(oldE.subarray(0, rangeStart));
+    let k = rangeStart;
+    let u = 0;
+    for (let j = 0; j < chars.length; j++) {
+      const c = chars[j];
+      const change = changes[j];
       let as: number;
       let ae: number;
       if (change > 0) {
@@ -174,25 +181,25 @@ export class NormalizedString {
       }
       if (c >= 0x10000) {
         const v = c - 0x10000;
-        units.push(0xd800 + (v >> 10), 0xdc00 + (v & 0x3ff));
-        newS.push(as, as);
-        newE.push(ae, ae);
+        units[u++] = 0xd800 + (v >> 10);
+        units[u++] = 0xdc00 + (v & 0x3ff);
+        s[k] = s[k + 1] = as;
+        e[k] = e[k + 1] = ae;
+        k += 2;
       } else {
-        units.push(c);
-        newS.push(as);
-        newE.push(ae);
+        units[u++] = c;
+        s[k] = as;
+        e[k++] = ae;
       }
     }
-    const n = rangeStart + units.length + (old.length - rangeEnd);
-    const s = new Int32Array(n);
-    const e = new Int32Array(n);
-    s.set(oldS.subarray(0, rangeStart));
-    e.set(oldE.subarray(0, rangeStart));
-    s.set(newS, rangeStart);
-    e.set(newE, rangeStart);
-    s.set(oldS.subarray(rangeEnd), rangeStart + units.length);
-    e.set(oldE.subarray(rangeEnd), rangeStart + units.length);
-    this.normalized = old.slice(0, rangeStart) + fromUnits(units) + old.slice(rangeEnd);
+    s.set(oldS.subarray(rangeEnd, old.length), k);
+    e.set(oldE.subarray(rangeEnd, old.length), k);
+    let text = "";
+    for (let j = 0; j < u; j += 8192) {
+      text += String.fromCharCode.apply(null, units.subarray(j, Math.min(u, j + 8192)) as unknown as number[]);
+    }
+    this.normalized = old.slice(0, rangeStart) + text + old.slice(rangeEnd);
+    // The arrays may be longer than the text: only the first `length` entries are read.
     this.alignStart = s;
     this.alignEnd = e;
   }

@@ -1,5 +1,5 @@
 import { configError, type Normalizer } from "../components.js";
-import type { NormalizedString } from "../normalized-string.js";
+import { fromCodePoints, type NormalizedString } from "../normalized-string.js";
 
 /**
  * SentencePiece's precompiled charsmap (as in the `spm_precompiled` crate): a darts-clone
@@ -126,12 +126,16 @@ export class PrecompiledNormalizer implements Normalizer {
     if (!MAY_JOIN.test(s)) {
       // No char that can extend a grapheme: every grapheme is a single char, for which
       // Rust's whole-grapheme and per-char lookups are the same.
+      // Whether every replacement is one char of the same unit length (like "\n" → " "):
+      // then each keeps its alignment and only the text changes.
+      let sameShape = true;
       for (let i = 0; i < s.length; ) {
         const cp = s.codePointAt(i)!;
         const len = cp >= 0x10000 ? 2 : 1;
         const norm = this.transformChar(cp);
         if (norm !== undefined) {
           modified = true;
+          if (sameShape && (norm.length !== len || (len === 2) !== norm.codePointAt(0)! >= 0x10000)) sameShape = false;
           pushReplacement(chars, changes, len === 1 ? s[i] : s.slice(i, i + 2), norm);
         } else {
           chars.push(cp);
@@ -139,7 +143,9 @@ export class PrecompiledNormalizer implements Normalizer {
         }
         i += len;
       }
-      if (modified) input.transform({ chars, changes });
+      if (!modified) return;
+      if (sameShape) input.normalized = fromCodePoints(chars);
+      else input.transform({ chars, changes });
       return;
     }
     for (const grapheme of this.graphemes(s)) {

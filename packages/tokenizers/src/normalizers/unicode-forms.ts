@@ -38,6 +38,7 @@ export function normalizeForm(input: NormalizedString, form: Form): void {
       }
     } else if (
       !emitPerChar(segment, target, form, chars, changes) &&
+      !emitReordered(segment, target, form, chars, changes) &&
       !emitGreedy(segment, target, form, chars, changes)
     ) {
       const oldCount = countChars(segment);
@@ -72,6 +73,45 @@ function emitPerChar(segment: string, target: string, form: Form, chars: number[
       first = false;
     }
     if (first) return false;
+  }
+  return true;
+}
+
+/**
+ * Decomposition whose marks get canonically reordered: the per-char decompositions and
+ * their change codes, put in the order of `target`. The crate sorts (class, char, change)
+ * entries, so each char keeps its own code while the alignments stay in source order.
+ */
+function emitReordered(segment: string, target: string, form: Form, chars: number[], changes: number[]): boolean {
+  if (form === "NFC" || form === "NFKC") return false;
+  const cps: number[] = [];
+  const codes: number[] = [];
+  for (const ch of segment) {
+    let first = true;
+    for (const d of ch.normalize(form)) {
+      cps.push(d.codePointAt(0)!);
+      codes.push(first ? 0 : 1);
+      first = false;
+    }
+    if (first) return false;
+  }
+  const used = new Uint8Array(cps.length);
+  const outChars: number[] = [];
+  const outCodes: number[] = [];
+  for (const t of target) {
+    const cp = t.codePointAt(0)!;
+    // Equal chars have equal classes, so the stable sort keeps their order.
+    let k = 0;
+    while (k < cps.length && (used[k] === 1 || cps[k] !== cp)) k++;
+    if (k === cps.length) return false;
+    used[k] = 1;
+    outChars.push(cp);
+    outCodes.push(codes[k]);
+  }
+  if (outChars.length !== cps.length) return false;
+  for (let k = 0; k < outChars.length; k++) {
+    chars.push(outChars[k]);
+    changes.push(outCodes[k]);
   }
   return true;
 }
