@@ -5,7 +5,7 @@ import { buildAlbert } from "./backends/albert.js";
 import { BertEncoder } from "./backends/bert.js";
 import { buildDistilBert } from "./backends/distilbert.js";
 import type { EncoderParts } from "./backends/encoder.js";
-import type { WeightDtype, WeightReader } from "./backends/weights.js";
+import type { Int8Kernel, WeightDtype, WeightReader } from "./backends/weights.js";
 import type { EncoderConfig } from "./encoder-config.js";
 import { ModelFolderError } from "./errors.js";
 import type { TensorStore } from "./safetensors.js";
@@ -23,6 +23,7 @@ export function buildEncoder(
   architecture: EncoderArchitecture,
   dtype: WeightDtype,
   file: string,
+  int8Kernel?: Int8Kernel,
 ): BuiltEncoder {
   // Relative position embeddings (relative_key, relative_key_query) add an attention bias the
   // kernels path does not compute: refuse rather than return plausible but wrong outputs.
@@ -35,12 +36,12 @@ export function buildEncoder(
   }
   switch (architecture.modelType) {
     case "distilbert":
-      return buildDistilBert(kernels, store, config, dtype, file);
+      return buildDistilBert(kernels, store, config, dtype, file, int8Kernel);
     case "albert":
-      return buildAlbert(kernels, store, config, rawConfig, dtype, file);
+      return buildAlbert(kernels, store, config, rawConfig, dtype, file, int8Kernel);
     default: {
       // bert, roberta, xlm-roberta, electra share BERT's tensor layout.
-      const encoder = new BertEncoder(kernels, store, config, architecture, undefined, file, dtype);
+      const encoder = new BertEncoder(kernels, store, config, architecture, undefined, file, dtype, int8Kernel);
       return { parts: encoder.parts, reader: encoder.reader };
     }
   }

@@ -15,7 +15,7 @@ export {
 } from "./architecture.js";
 export { BertEncoder, type EncoderInput } from "./backends/bert.js";
 export { StaticEmbeddingModel, type StaticEmbedOptions, type StaticModelOptions } from "./backends/static.js";
-export type { WeightDtype } from "./backends/weights.js";
+export type { Int8Kernel, WeightDtype } from "./backends/weights.js";
 export { MAX_BATCH_TOKENS } from "./batching.js";
 export {
   bf16ToF32,

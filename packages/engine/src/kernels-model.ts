@@ -7,7 +7,7 @@ import type { Kernels } from "@edgeformers/kernels";
 import type { Tokenizer } from "@edgeformers/tokenizers";
 import type { EncoderArchitecture } from "./architecture.js";
 import { type EncoderParts, runEncoder } from "./backends/encoder.js";
-import type { WeightReader } from "./backends/weights.js";
+import type { Int8Kernel, WeightReader } from "./backends/weights.js";
 import { Workspace } from "./backends/workspace.js";
 import { encoderBatchBytes, maxRowsForTokens, planBatches } from "./batching.js";
 import type { EncoderConfig } from "./encoder-config.js";
@@ -23,6 +23,7 @@ export class KernelsModel implements Model {
   readonly outputNames: readonly string[];
   private readonly perToken: Set<string>;
   private readonly weightsBytes: number;
+  private readonly int8Kernel: Int8Kernel | undefined;
   private peakBytes: number;
   private forwardCalls = 0;
   private batches = 0;
@@ -44,6 +45,7 @@ export class KernelsModel implements Model {
     const perTokenHead = PER_TOKEN_HEADS.has(architecture.head);
     this.perToken = new Set(head.outputNames.filter((n) => n !== "pooler_output" && perTokenHead));
     this.weightsBytes = reader.jsBytes + reader.packedBytes;
+    this.int8Kernel = reader.int8Used ? reader.int8Kernel : undefined;
     if (this.weightsBytes > budgetBytes) {
       throw new RangeError(`the weights need ${this.weightsBytes} bytes, more than memoryBudgetBytes ${budgetBytes}`);
     }
@@ -192,6 +194,7 @@ export class KernelsModel implements Model {
       budgetBytes: this.budgetBytes,
       forwardCalls: this.forwardCalls,
       batches: this.batches,
+      ...(this.int8Kernel ? { int8Kernel: this.int8Kernel } : {}),
     };
   }
 }

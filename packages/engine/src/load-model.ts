@@ -8,6 +8,7 @@ import { createKernels, type Kernels } from "@edgeformers/kernels";
 import { Tokenizer } from "@edgeformers/tokenizers";
 import type { EncoderArchitecture } from "./architecture.js";
 import { StaticEmbeddingModel } from "./backends/static.js";
+import type { Int8Kernel } from "./backends/weights.js";
 import { readEncoderConfig } from "./encoder-config.js";
 import { buildEncoder } from "./encoders.js";
 import { ModelFolderError } from "./errors.js";
@@ -40,10 +41,18 @@ export interface LoadModelOptions {
    * (onnxruntime-node or onnxruntime-web). Default in Node: onnxruntime-node, imported lazily.
    */
   onnxruntime?: unknown;
+  /**
+   * Kernels backend, int8 matrices: "auto" (default) runs them on the relaxed-SIMD byte dot
+   * product where the kernels execute it natively (workerd; 7-bit activations, 1 byte per weight)
+   * and on the i16 path elsewhere (8-bit activations, weights widened to 2 bytes). "dot" and
+   * "i16" force one; "dot" where it is not native is emulated exactly but slowly.
+   */
+  int8Kernel?: "auto" | Int8Kernel;
 }
 
 const BACKENDS: readonly Backend[] = ["kernels", "ort", "static"];
 const DTYPES: readonly ModelDtype[] = ["f32", "int8"];
+const INT8_KERNELS: readonly NonNullable<LoadModelOptions["int8Kernel"]>[] = ["auto", "i16", "dot"];
 
 export async function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<Model> {
   if (source === null || typeof source !== "object" || typeof source.get !== "function") {
@@ -59,6 +68,12 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   }
   if (typeof memoryBudgetBytes !== "number" || !Number.isFinite(memoryBudgetBytes) || memoryBudgetBytes <= 0) {
     throw new RangeError(`options.memoryBudgetBytes must be a positive number, got ${memoryBudgetBytes}`);
+  }
+  const { int8Kernel = "auto" } = options;
+  if (!INT8_KERNELS.includes(int8Kernel)) {
+    throw new TypeError(
+      `options.int8Kernel must be one of ${INT8_KERNELS.join(", ")}, got ${JSON.stringify(int8Kernel)}`,
+    );
   }
   const folder = await loadModelFolder(source);
   const sentenceTransformers = await readSentenceTransformers(folder);
@@ -97,7 +112,15 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
       options.onnxruntime,
     );
   }
-  return loadKernelsModel(folder, architecture, sentenceTransformers, dtype, memoryBudgetBytes, options.kernels);
+  return loadKernelsModel(
+    folder,
+    architecture,
+    sentenceTransformers,
+    dtype,
+    memoryBudgetBytes,
+    options.kernels,
+    int8Kernel === "auto" ? undefined : int8Kernel,
+  );
 }
 
 async function loadKernelsModel(
@@ -107,6 +130,7 @@ async function loadKernelsModel(
   dtype: ModelDtype,
   budget: number,
   given: Kernels | WebAssembly.Module | undefined,
+  int8Kernel: Int8Kernel | undefined,
 ): Promise<Model> {
   if (folder.weights === null) {
     throw new ModelFolderError(
@@ -118,7 +142,16 @@ async function loadKernelsModel(
   const tokenizer = loadTokenizer(folder);
   const kernels = await obtainKernels(given, budget);
   const file = folder.weightFiles.length === 1 ? folder.weightFiles[0] : "model.safetensors.index.json";
-  const { parts, reader } = buildEncoder(kernels, folder.weights, config, folder.config, architecture, dtype, file);
+  const { parts, reader } = buildEncoder(
+    kernels,
+    folder.weights,
+    config,
+    folder.config,
+    architecture,
+    dtype,
+    file,
+    int8Kernel,
+  );
   const head = buildHead(architecture.head, { kernels, reader, config, modelType: architecture.modelType });
   return new KernelsModel(
     folder.config,

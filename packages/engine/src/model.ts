@@ -5,6 +5,7 @@
  */
 import type { Tokenizer } from "@edgeformers/tokenizers";
 import type { Architecture } from "./architecture.js";
+import type { Int8Kernel } from "./backends/weights.js";
 import type { PoolingConfig, SentenceTransformersModule } from "./folder.js";
 import type { Tensor } from "./heads/common.js";
 import type { ForwardInputs } from "./input.js";
@@ -32,6 +33,8 @@ export interface ModelStats {
   /** forward() calls and the batches they were split into. */
   forwardCalls: number;
   batches: number;
+  /** Kernels backend with int8 matrices: which int8 GEMM runs them ("dot" where relaxed SIMD is native). */
+  int8Kernel?: Int8Kernel;
 }
 
 /** sentence-transformers settings in the shape @edgeformers/pipelines reads. */

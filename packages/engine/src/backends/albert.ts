@@ -10,7 +10,7 @@ import { ModelFolderError } from "../errors.js";
 import type { TensorStore } from "../safetensors.js";
 import { detectPrefix } from "./bert.js";
 import { activationOf, countingPositions, type EncoderLayer, type EncoderParts } from "./encoder.js";
-import { type WeightDtype, WeightReader } from "./weights.js";
+import { type Int8Kernel, type WeightDtype, WeightReader } from "./weights.js";
 
 export function buildAlbert(
   kernels: Kernels,
@@ -19,8 +19,9 @@ export function buildAlbert(
   raw: Readonly<Record<string, unknown>>,
   dtype: WeightDtype,
   file: string,
+  int8Kernel?: Int8Kernel,
 ): { parts: EncoderParts; reader: WeightReader } {
-  const r = new WeightReader(kernels, store, detectPrefix(store, "albert"), dtype, file);
+  const r = new WeightReader(kernels, store, detectPrefix(store, "albert"), dtype, file, int8Kernel);
   const { hiddenSize: h, intermediateSize: inter, vocabSize, maxPositions, typeVocabSize, embeddingSize: e } = config;
   const count = (key: string): number => {
     const v = raw[key] ?? 1;

@@ -20,7 +20,7 @@ import {
   paddingAwarePositions,
   runEncoder,
 } from "./encoder.js";
-import { type WeightDtype, WeightReader } from "./weights.js";
+import { type Int8Kernel, type WeightDtype, WeightReader } from "./weights.js";
 
 export interface EncoderInput {
   /** [batch, seq] token ids. */
@@ -84,6 +84,7 @@ export class BertEncoder {
     prefix?: string,
     file = "model.safetensors",
     dtype: WeightDtype = "f32",
+    int8Kernel?: Int8Kernel,
   ) {
     const type = architecture.modelType;
     if (!BERT_LAYOUT.includes(type)) {
@@ -93,7 +94,7 @@ export class BertEncoder {
       );
     }
     const activation = activationOf(config.hiddenAct);
-    const r = new WeightReader(kernels, store, prefix ?? detectPrefix(store, type), dtype, file);
+    const r = new WeightReader(kernels, store, prefix ?? detectPrefix(store, type), dtype, file, int8Kernel);
     this.reader = r;
     const { hiddenSize: h, intermediateSize: inter, vocabSize, maxPositions, typeVocabSize, embeddingSize: e } = config;
     const roberta = type === "roberta" || type === "xlm-roberta";

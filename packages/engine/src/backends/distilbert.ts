@@ -9,7 +9,7 @@ import type { EncoderConfig } from "../encoder-config.js";
 import type { TensorStore } from "../safetensors.js";
 import { detectPrefix } from "./bert.js";
 import { activationOf, countingPositions, type EncoderLayer, type EncoderParts } from "./encoder.js";
-import { type WeightDtype, WeightReader } from "./weights.js";
+import { type Int8Kernel, type WeightDtype, WeightReader } from "./weights.js";
 
 export function buildDistilBert(
   kernels: Kernels,
@@ -17,8 +17,9 @@ export function buildDistilBert(
   config: EncoderConfig,
   dtype: WeightDtype,
   file: string,
+  int8Kernel?: Int8Kernel,
 ): { parts: EncoderParts; reader: WeightReader } {
-  const r = new WeightReader(kernels, store, detectPrefix(store, "distilbert"), dtype, file);
+  const r = new WeightReader(kernels, store, detectPrefix(store, "distilbert"), dtype, file, int8Kernel);
   const { hiddenSize: h, intermediateSize: inter, vocabSize, maxPositions } = config;
   const activation = activationOf(config.hiddenAct);
   const layers: EncoderLayer[] = [];

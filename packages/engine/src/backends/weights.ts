@@ -3,7 +3,7 @@
  * file, the tensor-name prefix of a head checkpoint ("bert.", "roberta.", …), and Linear layers
  * packed once into wasm memory as f32 or per-output-channel int8.
  */
-import type { Kernels, PackedInt8Matrix, PackedMatrix } from "@edgeformers/kernels";
+import type { Kernels, PackedInt8DotMatrix, PackedInt8Matrix, PackedMatrix } from "@edgeformers/kernels";
 
 /**
  * Activations a Linear can end with: the kernels' fused ones (GELU erf / tanh) and ReLU, which
@@ -15,6 +15,19 @@ import { ModelFolderError } from "../errors.js";
 import type { TensorStore } from "../safetensors.js";
 
 export type WeightDtype = "f32" | "int8";
+
+/**
+ * Which int8 GEMM runs the int8 matrices: "dot" = the kernels' int8DotGemm (relaxed-SIMD byte dot
+ * product, 7-bit activations, weights at 1 byte each; 2.2–2.9× the "i16" path inside workerd),
+ * "i16" = int8Gemm (8-bit activations, i16 dot products, weights widened to 2 bytes each). "dot"
+ * is chosen where the kernels run it natively (kernels.int8DotNative()); elsewhere it is only
+ * emulated, slower than "i16".
+ */
+export type Int8Kernel = "i16" | "dot";
+
+export function defaultInt8Kernel(kernels: Kernels): Int8Kernel {
+  return kernels.int8DotNative() ? "dot" : "i16";
+}
 
 /** Suffix of the per-output-channel scales written next to an int8 weight by `quantize()`. */
 export const INT8_SCALE_SUFFIX = "_scale";
@@ -77,14 +90,20 @@ interface Slice {
   count: number;
   f32: PackedMatrix | null;
   i8: PackedInt8Matrix | null;
+  dot: PackedInt8DotMatrix | null;
   bias: Float32Array | undefined;
 }
 
 /** A PyTorch nn.Linear (weight [out, in], y = x·Wᵀ + b) resident in wasm memory. */
 export class LinearLayer {
   private readonly slices: Slice[] = [];
-  /** Bytes this layer keeps (packed weight, scales, bias). */
+  /** Bytes this layer keeps: the wasm memory its packed slices took, plus the bias. */
   readonly bytes: number;
+
+  /** Whether the weights run on an int8 GEMM. */
+  get isInt8(): boolean {
+    return this.slices[0].f32 === null;
+  }
 
   /** Number of separately packed slices of output rows (1 unless the matrix is vocabulary-sized). */
   get sliceCount(): number {
@@ -99,18 +118,19 @@ export class LinearLayer {
     readonly inFeatures: number,
     dtype: WeightDtype,
     sliceBytes = PACK_SLICE_BYTES,
+    readonly int8Kernel: Int8Kernel = "i16",
   ) {
     const k = inFeatures;
     const step = sliceRows(k, outFeatures, sliceBytes);
-    let bytes = bias ? bias.byteLength : 0;
+    // Measured, not computed: packed layouts pad panels and the i16 path widens each weight.
+    const persistentBefore = kernels.memory.stats().persistentBytes;
     for (let start = 0; start < outFeatures; start += step) {
       const n = Math.min(step, outFeatures - start);
       const shape = { k, n, transposed: true };
       const sliceBias = bias ? bias.subarray(start, start + n) : undefined;
       if (weight instanceof Float32Array && dtype === "f32") {
         const w = weight.subarray(start * k, (start + n) * k);
-        this.slices.push({ start, count: n, f32: kernels.packMatrix(w, shape), i8: null, bias: sliceBias });
-        bytes += w.byteLength;
+        this.slices.push({ start, count: n, f32: kernels.packMatrix(w, shape), i8: null, dot: null, bias: sliceBias });
       } else {
         // Symmetric per-output-channel scales: each output neuron keeps its own range.
         const q =
@@ -120,11 +140,18 @@ export class LinearLayer {
                 values: weight.values.subarray(start * k, (start + n) * k),
                 scales: weight.scales.subarray(start, start + n),
               };
-        this.slices.push({ start, count: n, f32: null, i8: kernels.packInt8Matrix(q, shape), bias: sliceBias });
-        bytes += q.values.byteLength + q.scales.byteLength;
+        const dot = int8Kernel === "dot";
+        this.slices.push({
+          start,
+          count: n,
+          f32: null,
+          i8: dot ? null : kernels.packInt8Matrix(q, shape),
+          dot: dot ? kernels.packInt8DotMatrix(q, shape) : null,
+          bias: sliceBias,
+        });
       }
     }
-    this.bytes = bytes;
+    this.bytes = kernels.memory.stats().persistentBytes - persistentBefore + (bias ? bias.byteLength : 0);
   }
 
   /**
@@ -197,7 +224,9 @@ export class LinearLayer {
     }
     // The int8 GEMM has no fused epilogue beyond the bias: activation and residual follow, in place.
     const saved = residual && out && sameMemory(residual, out) ? residual.slice() : residual;
-    const y = k.int8Gemm(x, slice.i8 as PackedInt8Matrix, { m: rows, ...bias, ...into });
+    const y = slice.dot
+      ? k.int8DotGemm(x, slice.dot, { m: rows, ...bias, ...into })
+      : k.int8Gemm(x, slice.i8 as PackedInt8Matrix, { m: rows, ...bias, ...into });
     if (activation !== "none") k.gelu(y, activation === "gelu" ? "erf" : "tanh", y);
     if (saved) for (let i = 0; i < y.length; i++) y[i] += saved[i];
     return y;
@@ -210,6 +239,10 @@ export class WeightReader {
   jsBytes = 0;
   /** Bytes packed into wasm memory by `linear()`. */
   packedBytes = 0;
+  /** The int8 GEMM int8 matrices are packed for. */
+  readonly int8Kernel: Int8Kernel;
+  /** Whether any Linear was packed as int8 (dtype "int8", or I8 tensors in the file). */
+  int8Used = false;
 
   constructor(
     readonly kernels: Kernels,
@@ -217,7 +250,10 @@ export class WeightReader {
     readonly prefix: string,
     readonly dtype: WeightDtype,
     readonly file = "model.safetensors",
-  ) {}
+    int8Kernel?: Int8Kernel,
+  ) {
+    this.int8Kernel = int8Kernel ?? defaultInt8Kernel(kernels);
+  }
 
   has(name: string, root = false): boolean {
     return this.store.has((root ? "" : this.prefix) + name);
@@ -276,8 +312,9 @@ export class WeightReader {
       weight = this.store.float32(full);
     }
     const bias = biasName === null ? null : this.tensor(biasName, [out], root);
-    const layer = new LinearLayer(this.kernels, weight, bias, out, inp, this.dtype);
+    const layer = new LinearLayer(this.kernels, weight, bias, out, inp, this.dtype, PACK_SLICE_BYTES, this.int8Kernel);
     this.packedBytes += layer.bytes - (bias ? bias.byteLength : 0);
+    if (layer.isInt8) this.int8Used = true;
     return layer;
   }
 

@@ -8,6 +8,10 @@ import { ortCase } from "./ort-case.js";
 export default async function setup(project: TestProject): Promise<void> {
   const model = await loadModel(new BundleSource(generateTinyEncoder(WORKERD_CASE.options).files));
   project.provide("engineNodeLogits", Array.from((await model.forward(WORKERD_CASE.inputs)).logits.data));
+  // The dot int8 kernel, emulated exactly by Node's plain-SIMD build: what workerd runs natively.
+  const tiny = generateTinyEncoder(WORKERD_CASE.options);
+  const dot = await loadModel(new BundleSource(tiny.files), { dtype: "int8", int8Kernel: "dot" });
+  project.provide("engineNodeDotLogits", Array.from((await dot.forward(WORKERD_CASE.inputs)).logits.data));
   // onnxruntime-node on the ort case, the oracle of test/workerd/ort-web.test.ts.
   const { files, inputs } = ortCase();
   const onnxruntime = await import("onnxruntime-node");
