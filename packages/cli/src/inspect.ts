@@ -16,7 +16,10 @@ export interface Inspection {
   fileBytes: number;
   /** Weights in memory as f32, and as int8 the way `models quantize` writes them (matrices and word embeddings 1 byte a weight plus a f32 scale per row; norms, biases, position tables f32). */
   f32Bytes: number;
+  /** int8 in a Worker: the engine's relaxed-SIMD dot kernel keeps 1 byte per weight (workerd). */
   int8Bytes: number;
+  /** int8 on Node / plain SIMD: the i16 kernel widens Linear weights to 2 bytes (the word embeddings, gathered in JS, stay 1 byte). */
+  int8I16Bytes: number;
   fitsF32: boolean;
   fitsInt8: boolean;
   apps: string[];
@@ -61,6 +64,7 @@ export async function inspect(path: string): Promise<Inspection> {
   let parameters = 0;
   let fileBytes = 0;
   let matrixParameters = 0;
+  let linearParameters = 0;
   let scaleBytes = 0;
   const dtypes = new Set<string>();
   for (const file of weightFiles) {
@@ -75,6 +79,7 @@ export async function inspect(path: string): Promise<Inspection> {
       // The engine's own rule for what int8 quantises (one f32 scale per row comes with it).
       if (isQuantizable(name, info.dtype, info.shape)) {
         matrixParameters += count;
+        if (!/word_embeddings\.weight$/.test(name)) linearParameters += count;
         scaleBytes += (info.shape[0] as number) * 4;
       }
     }
@@ -90,6 +95,7 @@ export async function inspect(path: string): Promise<Inspection> {
     fileBytes,
     f32Bytes,
     int8Bytes,
+    int8I16Bytes: int8Bytes + linearParameters,
     fitsF32: f32Bytes <= WEIGHTS_BUDGET_BYTES,
     fitsInt8: int8Bytes <= WEIGHTS_BUDGET_BYTES,
     apps: appsFor(config),

@@ -134,7 +134,8 @@ async function run(argv: string[]): Promise<void> {
           `  architecture  ${info.modelType} / ${info.architecture}`,
           `  parameters    ${info.parameters.toLocaleString("en-US")} (${info.dtypes.join(", ")} on disk, ${mib(info.fileBytes)})`,
           `  memory f32    ${mib(info.f32Bytes)} of weights: ${fits(info.fitsF32)} a ${mib(ISOLATE_BYTES)} isolate`,
-          `  memory int8   ${mib(info.int8Bytes)} of weights: ${fits(info.fitsInt8)}`,
+          `  memory int8   ${mib(info.int8Bytes)} of weights in a Worker (relaxed-SIMD dot kernel): ${fits(info.fitsInt8)}`,
+          `                ${mib(info.int8I16Bytes)} on Node / plain SIMD (i16 kernel, Linear weights widened to 2 bytes)`,
           `  served by     ${info.apps.join(", ")}`,
         ].join("\n"),
       );

@@ -234,6 +234,8 @@ describe("models inspect", () => {
     // The word embeddings and the 64×64 matrix become one byte a weight plus an f32 scale per
     // row (1000 + 64 rows); the bias stays f32.
     expect(info.int8Bytes).toBe(64 * 4 + 64_000 + 4096 + (1000 + 64) * 4);
+    // The i16 kernel widens the 64×64 Linear weight to 2 bytes; the word embeddings stay 1 byte.
+    expect(info.int8I16Bytes).toBe(info.int8Bytes + 4096);
     expect(info.fitsF32).toBe(true);
     expect(info.apps).toEqual(["tokenize", "embed"]);
   });
