@@ -294,9 +294,14 @@ export class NormalizedString {
         e[k + i] = this.endOf(i);
       }
     } else {
+      // A plain loop: words are short, and subarray views cost more than the copy.
       const b = this.base;
-      s.set(this.alignStart.subarray(b, b + n), k);
-      e.set(this.alignEnd.subarray(b, b + n), k);
+      const as = this.alignStart;
+      const ae = this.alignEnd;
+      for (let i = 0; i < n; i++) {
+        s[k + i] = as[b + i];
+        e[k + i] = ae[b + i];
+      }
     }
     this.reset(text + this.normalized, s, e);
   }

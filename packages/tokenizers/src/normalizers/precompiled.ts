@@ -81,8 +81,12 @@ export class PrecompiledNormalizer implements Normalizer {
   private readonly charCache = new Map<number, string | null>();
   private readonly charBytes = new Uint8Array(4);
 
+  /** BMP chars known to have no replacement (most of them; spares the cache lookup). */
+  private readonly bmpKept = new Uint8Array(0x10000);
+
   /** `transform` of a single char, cached per code point. */
   private transformChar(cp: number): string | undefined {
+    if (cp < 0x10000 && this.bmpKept[cp] === 1) return undefined;
     let r = this.charCache.get(cp);
     if (r === undefined) {
       r = null;
@@ -112,6 +116,7 @@ export class PrecompiledNormalizer implements Normalizer {
         if (v >= 0) r = this.replacement(v);
       }
       this.charCache.set(cp, r);
+      if (r === null && cp < 0x10000) this.bmpKept[cp] = 1;
     }
     return r ?? undefined;
   }
