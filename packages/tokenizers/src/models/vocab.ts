@@ -18,6 +18,11 @@ export class Vocab {
     return new Vocab(asObject(value, path) as Record<string, number>);
   }
 
+  /** The parsed object itself, for loops that cannot afford a call per lookup (cold load). */
+  get rawTable(): Readonly<Record<string, unknown>> {
+    return this.table;
+  }
+
   /** The id of a token; entries whose id is not a number read as absent. */
   get(token: string): number | undefined {
     const id = this.table[token];

@@ -16,9 +16,10 @@ function classOf(cp: number): number {
   if (cp < 0x10000) {
     if (bmpClass === null) {
       bmpClass = new Uint8Array(0x10000);
+      // Native fills per range: this runs during the first encode (part of cold load).
       const fill = (ranges: Int32Array, value: number) => {
-        for (let i = 0; i < ranges.length; i += 2) {
-          for (let c = ranges[i]; c <= ranges[i + 1] && c < 0x10000; c++) bmpClass![c] = value;
+        for (let i = 0; i < ranges.length && ranges[i] < 0x10000; i += 2) {
+          bmpClass!.fill(value, ranges[i], Math.min(ranges[i + 1], 0xffff) + 1);
         }
       };
       fill(ONIG_LETTER_SET.all, LETTER);
