@@ -59,35 +59,7 @@ export class BpeModel implements Model {
     const list = asArray(mergesJson ?? [], `${path}.merges`);
     this.merges = new PairMap(list.length);
     this.rankToNewId = new Int32Array(list.length);
-    const prefixLen = opts.continuingSubwordPrefix?.length ?? 0;
-    // Lookups inlined (as `v.get` does them): this loop runs ~50k times at load, mostly
-    // before the JIT has optimized it, when each call costs.
-    const table = v.rawTable;
-    for (let rank = 0; rank < list.length; rank++) {
-      const m = list[rank];
-      let a: string;
-      let b: string;
-      if (typeof m === "string") {
-        const sp = m.indexOf(" ");
-        if (sp < 0) configError(`${path}.merges[${rank}]`, "expected two tokens separated by a space");
-        a = m.slice(0, sp);
-        b = m.slice(sp + 1);
-      } else if (Array.isArray(m) && m.length === 2 && typeof m[0] === "string" && typeof m[1] === "string") {
-        a = m[0];
-        b = m[1];
-      } else configError(`${path}.merges[${rank}]`, 'expected "a b" or [a, b]');
-      const aId = table[a];
-      const bId = table[b];
-      const newId = table[prefixLen === 0 ? a + b : a + b.slice(prefixLen)];
-      if (typeof aId !== "number" || typeof bId !== "number" || typeof newId !== "number") {
-        configError(
-          `${path}.merges[${rank}]`,
-          `merge ${JSON.stringify([a, b])} uses a token missing from the vocabulary`,
-        );
-      }
-      this.merges.set(aId, bId, rank);
-      this.rankToNewId[rank] = newId;
-    }
+    fillMergeTable(list, v.rawTable, opts.continuingSubwordPrefix?.length ?? 0, this.merges, this.rankToNewId, path);
   }
 
   tokenize(word: string, out: ModelOutput): void {
@@ -357,6 +329,55 @@ export class BpeModel implements Model {
   vocabSize(): number {
     return this.v.size;
   }
+}
+
+/**
+ * Rust's merge map: (id of a, id of b) → rank, and rank → id of a + b (without b's prefix).
+ * A small function of its own with the vocab lookups inlined: it runs ~50k iterations at
+ * load, mostly before the JIT has optimized it, when every call costs (and a small
+ * function is optimized sooner).
+ */
+function fillMergeTable(
+  list: unknown[],
+  table: Readonly<Record<string, unknown>>,
+  prefixLen: number,
+  pairs: PairMap,
+  newIds: Int32Array,
+  path: string,
+): void {
+  for (let rank = 0; rank < list.length; rank++) {
+    const m = list[rank];
+    let a: string;
+    let b: string;
+    if (typeof m === "string") {
+      const sp = m.indexOf(" ");
+      if (sp < 0) badMerge(path, rank, NO_SPACE);
+      a = m.slice(0, sp);
+      b = m.slice(sp + 1);
+    } else if (Array.isArray(m) && m.length === 2 && typeof m[0] === "string" && typeof m[1] === "string") {
+      a = m[0];
+      b = m[1];
+    } else badMerge(path, rank, NOT_A_MERGE);
+    const aId = table[a];
+    const bId = table[b];
+    const newId = table[prefixLen === 0 ? a + b : a + b.slice(prefixLen)];
+    if (typeof aId !== "number" || typeof bId !== "number" || typeof newId !== "number")
+      badMerge(path, rank, MISSING_TOKEN, a, b);
+    pairs.set(aId, bId, rank);
+    newIds[rank] = newId;
+  }
+}
+
+const NO_SPACE = 0;
+const NOT_A_MERGE = 1;
+const MISSING_TOKEN = 2;
+
+/** The load error for merge `rank` (kept out of the loop above). */
+function badMerge(path: string, rank: number, kind: number, a?: string, b?: string): never {
+  const where = `${path}.merges[${rank}]`;
+  if (kind === NO_SPACE) configError(where, "expected two tokens separated by a space");
+  if (kind === NOT_A_MERGE) configError(where, 'expected "a b" or [a, b]');
+  configError(where, `merge ${JSON.stringify([a, b])} uses a token missing from the vocabulary`);
 }
 
 /** `<0xXX>` tokens of the UTF-8 bytes of a string. */

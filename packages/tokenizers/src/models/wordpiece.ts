@@ -1,10 +1,11 @@
 import type { Model, ModelOutput } from "../components.js";
 import { configError } from "../components.js";
 import type { Vocab } from "./vocab.js";
+import { WordCache } from "./word-cache.js";
 
 /** Greedy longest-match-first WordPiece, identical to Rust's, with a per-word cache. */
 export class WordPieceModel implements Model {
-  private readonly cache = new Map<string, ModelOutput>();
+  private readonly cache = new WordCache<ModelOutput>(50000);
   private readonly unkId: number;
 
   constructor(
@@ -23,11 +24,17 @@ export class WordPieceModel implements Model {
   }
 
   tokenize(word: string, out: ModelOutput): void {
-    let cached = this.cache.get(word);
+    this.tokenizeCached(word, 0, word.length, out);
+  }
+
+  /** `tokenize(text.slice(start, end))` through the per-word cache. */
+  private tokenizeCached(text: string, start: number, end: number, out: ModelOutput): void {
+    const h = WordCache.hash(text, start, end);
+    let cached = this.cache.get(text, start, end, h);
     if (cached === undefined) {
+      const word = start === 0 && end === text.length ? text : text.slice(start, end);
       cached = this.split(word);
-      if (this.cache.size > 50000) this.cache.clear();
-      this.cache.set(word, cached);
+      this.cache.set(word, h, cached);
     }
     for (let k = 0; k < cached.ids.length; k++) {
       out.ids.push(cached.ids[k]);
@@ -71,7 +78,7 @@ export class WordPieceModel implements Model {
         return;
       }
     }
-    this.tokenize(text.slice(start, end), out);
+    this.tokenizeCached(text, start, end, out);
   }
 
   private unknown(word: string): ModelOutput {
