@@ -282,14 +282,15 @@ export class Tokenizer {
     }
     const list = pair ? [encoding, pair] : [encoding];
     if (this.postProcessor) {
+      // The fast path sets sequence ranges and type ids itself (and only reads the parts).
+      const merged = this.postProcessor.processMerged?.(list, addSpecialTokens);
+      if (merged) return merged;
       // Rust's `PostProcessor::process` tags every part (overflowing too) and resets type ids.
       list.forEach((e, i) => {
         e.setSequenceId(i);
         for (const o of e.overflowing) o.setSequenceId(i);
         e.typeIds = new Array<number>(e.length).fill(i);
       });
-      const merged = this.postProcessor.processMerged?.(list, addSpecialTokens);
-      if (merged) return merged;
       return RawEncoding.merge(this.postProcessor.processEncodings(list, addSpecialTokens), false);
     }
     if (list.length === 1) return encoding;
