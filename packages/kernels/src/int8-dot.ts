@@ -6,7 +6,7 @@
 import { type KernelContext, WasmResident } from "./context.ts";
 import { checkArray, checkDim, checkFinite, writeResult } from "./errors.ts";
 import type { PackOptions } from "./gemm.ts";
-import type { Int8GemmOptions, QuantizedRows, QuantizedWeights } from "./int8-gemm.ts";
+import { type Int8GemmOptions, int8ActivationCode, type QuantizedRows, type QuantizedWeights } from "./int8-gemm.ts";
 import type { KernelExports } from "./wasm-exports.ts";
 
 export class PackedInt8DotMatrix extends WasmResident {
@@ -129,6 +129,7 @@ function runDot(
   const { k, n } = b;
   checkArray("a", a, Float32Array, m * k, `[m=${m}, k=${k}]`);
   if (bias !== undefined) checkArray("bias", bias, Float32Array, n, `[n=${n}]`);
+  const activation = raw ? -1 : int8ActivationCode(options.activation);
   const { arena, wasm } = ctx;
   const aPtr = arena.copyIn(a, "a");
   const q7 = arena.alloc(wasm.quantizedRows7Bytes(m, k), "quantized activations");
@@ -139,6 +140,7 @@ function runDot(
   const biasPtr = bias ? arena.copyIn(bias, "bias") : 0;
   const out = arena.alloc(m * n * 4, "output");
   dotKernel(ctx)(q7, rowScales, b.ptr, b.scalesPtr, biasPtr, out, m, n, k, raw ? 1 : 0);
+  if (activation >= 0) wasm.gelu(out, out, m * n, activation);
   return out;
 }
 

@@ -97,6 +97,22 @@ export interface Int8GemmOptions {
   readonly bias?: Float32Array;
   /** [M, N] to write the f32 result into instead of a new array (may be a: it is copied first). */
   readonly out?: Float32Array;
+  /**
+   * GELU applied to the dequantised result (after the bias) while it is still in wasm memory:
+   * the same values as calling gelu() on the returned array, without copying it out and back in.
+   */
+  readonly activation?: "none" | "gelu" | "gelu_tanh";
+}
+
+const INT8_ACTIVATIONS = { none: -1, gelu: 0, gelu_tanh: 1 } as const;
+
+/** The wasm gelu approximation code for an int8 GEMM's activation (-1: none), checked. */
+export function int8ActivationCode(activation: Int8GemmOptions["activation"]): number {
+  const code = INT8_ACTIVATIONS[activation ?? "none"];
+  if (code === undefined) {
+    throw new TypeError(`activation must be one of none, gelu, gelu_tanh, got ${String(activation)}`);
+  }
+  return code;
 }
 
 function runInt8(
@@ -112,6 +128,7 @@ function runInt8(
   const { k, n } = b;
   checkArray("a", a, Float32Array, m * k, `[m=${m}, k=${k}]`);
   if (bias !== undefined) checkArray("bias", bias, Float32Array, n, `[n=${n}]`);
+  const activation = raw ? -1 : int8ActivationCode(options.activation);
   const { arena, wasm } = ctx;
   const aPtr = arena.copyIn(a, "a");
   const q16 = arena.alloc(wasm.quantizedRowsBytes(m, k), "quantized activations");
@@ -123,6 +140,7 @@ function runInt8(
   const biasPtr = bias ? arena.copyIn(bias, "bias") : 0;
   const out = arena.alloc(m * n * 4, "output");
   wasm.int8Gemm(q16, rowScales, b.ptr, b.scalesPtr, biasPtr, out, m, n, k, raw ? 1 : 0);
+  if (activation >= 0) wasm.gelu(out, out, m * n, activation);
   return out;
 }
 

@@ -54,6 +54,24 @@ describe("out buffers", () => {
     expect(into).toEqual(att);
   });
 
+  it("int8Gemm and int8DotGemm apply GELU in wasm memory: exactly gelu() of the plain result", () => {
+    const qw = kernels.quantizeWeights(w, { k, n });
+    const i16 = kernels.packInt8Matrix(qw, { k, n });
+    const dot = kernels.packInt8DotMatrix(qw, { k, n });
+    for (const [activation, approximation] of [
+      ["gelu", "erf"],
+      ["gelu_tanh", "tanh"],
+    ] as const) {
+      expect(kernels.int8Gemm(a, i16, { m, bias, activation })).toEqual(
+        kernels.gelu(kernels.int8Gemm(a, i16, { m, bias }), approximation),
+      );
+      expect(kernels.int8DotGemm(a, dot, { m, bias, activation })).toEqual(
+        kernels.gelu(kernels.int8DotGemm(a, dot, { m, bias }), approximation),
+      );
+    }
+    expect(() => kernels.int8Gemm(a, i16, { m, activation: "relu" as never })).toThrow(/activation must be one of/);
+  });
+
   it("refuses an out of the wrong type or length, naming it", () => {
     const packed = kernels.packMatrix(w, { k, n });
     expect(() => kernels.gemm(a, packed, { m, out: new Float32Array(m * n - 1) })).toThrow(/out has length/);

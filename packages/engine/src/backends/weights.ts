@@ -222,12 +222,10 @@ export class LinearLayer {
     if (slice.f32) {
       return k.gemm(x, slice.f32, { m: rows, ...bias, activation, ...(residual ? { residual } : {}), ...into });
     }
-    // The int8 GEMM has no fused epilogue beyond the bias: activation and residual follow, in place.
+    // The int8 GEMMs apply GELU in wasm memory; a residual is added here, in place.
     const saved = residual && out && sameMemory(residual, out) ? residual.slice() : residual;
-    const y = slice.dot
-      ? k.int8DotGemm(x, slice.dot, { m: rows, ...bias, ...into })
-      : k.int8Gemm(x, slice.i8 as PackedInt8Matrix, { m: rows, ...bias, ...into });
-    if (activation !== "none") k.gelu(y, activation === "gelu" ? "erf" : "tanh", y);
+    const options = { m: rows, ...bias, ...into, activation };
+    const y = slice.dot ? k.int8DotGemm(x, slice.dot, options) : k.int8Gemm(x, slice.i8 as PackedInt8Matrix, options);
     if (saved) for (let i = 0; i < y.length; i++) y[i] += saved[i];
     return y;
   }
