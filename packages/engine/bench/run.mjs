@@ -9,17 +9,20 @@ import { build } from "esbuild";
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, ".out");
 mkdirSync(out, { recursive: true });
+// --workerd: the engine against onnxruntime-web inside workerd (workerd-runner.ts).
+const workerd = process.argv.includes("--workerd");
+const entry = workerd ? "workerd-runner" : "bench";
 await build({
-  entryPoints: [join(here, "bench.ts")],
+  entryPoints: [join(here, `${entry}.ts`)],
   bundle: true,
   platform: "node",
   format: "esm",
   target: "node20",
-  outfile: join(out, "bench.mjs"),
-  external: ["onnxruntime-node", "onnxruntime-web", "onnxruntime-web/*"],
+  outfile: join(out, `${entry}.mjs`),
+  external: ["onnxruntime-node", "onnxruntime-web", "onnxruntime-web/*", "miniflare"],
   logLevel: "warning",
 });
-const r = spawnSync(process.execPath, ["--expose-gc", join(out, "bench.mjs")], {
+const r = spawnSync(process.execPath, ["--expose-gc", join(out, `${entry}.mjs`)], {
   stdio: "inherit",
   env: { ...process.env, BENCH_DIR: here, KERNELS_DIST: join(here, "../../kernels/dist") },
 });
