@@ -6,7 +6,7 @@
 import { type KernelContext, WasmResident } from "./context.ts";
 import { checkArray, checkDim, checkFinite, writeResult } from "./errors.ts";
 import type { PackOptions } from "./gemm.ts";
-import { type Int8GemmOptions, int8ActivationCode, type QuantizedRows, type QuantizedWeights } from "./int8-gemm.ts";
+import { type Int8GemmOptions, type QuantizedRows, type QuantizedWeights, runQuantizedGemm } from "./int8-gemm.ts";
 import type { KernelExports } from "./wasm-exports.ts";
 
 export class PackedInt8DotMatrix extends WasmResident {
@@ -66,11 +66,6 @@ export function int8DotProbePasses(ctx: KernelContext): boolean {
   return dotKernel(ctx) === ctx.wasm.int8GemmDot;
 }
 
-function allFinite(values: Float32Array): boolean {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
-  return true;
-}
-
 /** Packs int8 weights (from quantizeWeights) for int8DotGemm: about K·N bytes + 8·N. */
 export function packInt8DotMatrix(
   ctx: KernelContext,
@@ -124,24 +119,12 @@ function runDot(
   raw: boolean,
 ): number {
   WasmResident.checkOwner("b", b, PackedInt8DotMatrix, ctx);
-  const { m, bias } = options;
-  checkDim("m", m);
-  const { k, n } = b;
-  checkArray("a", a, Float32Array, m * k, `[m=${m}, k=${k}]`);
-  if (bias !== undefined) checkArray("bias", bias, Float32Array, n, `[n=${n}]`);
-  const activation = raw ? -1 : int8ActivationCode(options.activation);
-  const { arena, wasm } = ctx;
-  const aPtr = arena.copyIn(a, "a");
-  const q7 = arena.alloc(wasm.quantizedRows7Bytes(m, k), "quantized activations");
-  const rowScales = arena.alloc(m * 4, "activation scales");
-  wasm.quantizeRows7(aPtr, m, k, 0, q7, rowScales);
-  // A row holding Inf or NaN gets a non-finite scale; checkFinite then names the element.
-  if (!allFinite(arena.f32(rowScales, m))) checkFinite("a", a);
-  const biasPtr = bias ? arena.copyIn(bias, "bias") : 0;
-  const out = arena.alloc(m * n * 4, "output");
-  dotKernel(ctx)(q7, rowScales, b.ptr, b.scalesPtr, biasPtr, out, m, n, k, raw ? 1 : 0);
-  if (activation >= 0) wasm.gelu(out, out, m * n, activation);
-  return out;
+  const { wasm } = ctx;
+  return runQuantizedGemm(ctx, a, b, options, raw, {
+    quantizedBytes: wasm.quantizedRows7Bytes,
+    quantize: (x, m, k, q7, scales) => wasm.quantizeRows7(x, m, k, 0, q7, scales),
+    multiply: dotKernel(ctx),
+  });
 }
 
 /**

@@ -115,14 +115,37 @@ export function int8ActivationCode(activation: Int8GemmOptions["activation"]): n
   return code;
 }
 
-function runInt8(
+/** Where the int8 GEMMs differ: the activation quantiser (layout and bits) and the multiply kernel. */
+export interface Int8Path {
+  quantizedBytes(m: number, k: number): number;
+  quantize(a: number, m: number, k: number, quantized: number, rowScales: number): void;
+  multiply(
+    quantized: number,
+    rowScales: number,
+    packed: number,
+    colScales: number,
+    bias: number,
+    out: number,
+    m: number,
+    n: number,
+    k: number,
+    raw: number,
+  ): void;
+}
+
+/**
+ * Quantize the rows of `a`, multiply by the packed weights and dequantize (+ bias, + GELU), or
+ * keep the raw i32 sums; returns the output's pointer in the caller's arena scope. The caller has
+ * checked that `b` belongs to this context.
+ */
+export function runQuantizedGemm(
   ctx: KernelContext,
   a: Float32Array,
-  b: PackedInt8Matrix,
+  b: { readonly ptr: number; readonly scalesPtr: number; readonly k: number; readonly n: number },
   options: Int8GemmOptions,
   raw: boolean,
+  path: Int8Path,
 ): number {
-  WasmResident.checkOwner("b", b, PackedInt8Matrix, ctx);
   const { m, bias } = options;
   checkDim("m", m);
   const { k, n } = b;
@@ -131,17 +154,33 @@ function runInt8(
   const activation = raw ? -1 : int8ActivationCode(options.activation);
   const { arena, wasm } = ctx;
   const aPtr = arena.copyIn(a, "a");
-  const q16 = arena.alloc(wasm.quantizedRowsBytes(m, k), "quantized activations");
+  const quantized = arena.alloc(path.quantizedBytes(m, k), "quantized activations");
   const rowScales = arena.alloc(m * 4, "activation scales");
-  wasm.quantizeRows(aPtr, m, k, 0, q16, rowScales);
+  path.quantize(aPtr, m, k, quantized, rowScales);
   // A row holding Inf or NaN gets a non-finite scale, so checking the M scales replaces a
   // JavaScript scan of all M·K inputs; checkFinite then names the offending element.
   if (!allFinite(arena.f32(rowScales, m))) checkFinite("a", a);
   const biasPtr = bias ? arena.copyIn(bias, "bias") : 0;
   const out = arena.alloc(m * n * 4, "output");
-  wasm.int8Gemm(q16, rowScales, b.ptr, b.scalesPtr, biasPtr, out, m, n, k, raw ? 1 : 0);
+  path.multiply(quantized, rowScales, b.ptr, b.scalesPtr, biasPtr, out, m, n, k, raw ? 1 : 0);
   if (activation >= 0) wasm.gelu(out, out, m * n, activation);
   return out;
+}
+
+function runInt8(
+  ctx: KernelContext,
+  a: Float32Array,
+  b: PackedInt8Matrix,
+  options: Int8GemmOptions,
+  raw: boolean,
+): number {
+  WasmResident.checkOwner("b", b, PackedInt8Matrix, ctx);
+  const { wasm } = ctx;
+  return runQuantizedGemm(ctx, a, b, options, raw, {
+    quantizedBytes: wasm.quantizedRowsBytes,
+    quantize: (x, m, k, q16, scales) => wasm.quantizeRows(x, m, k, 0, q16, scales),
+    multiply: wasm.int8Gemm,
+  });
 }
 
 /** out[M, N] = (qa · qw) · rowScale · colScale + bias, with qa = quantizeRows(a). */
