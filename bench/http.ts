@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { writeTinyModels } from "@edgeformers/cli";
 import { LocalDirSource, loadModel, parseSafetensors, quantize } from "@edgeformers/engine";
-import { generateTinyEncoder, sentenceTransformersFiles } from "@edgeformers/engine/testing";
+import { generateTinyEncoder, MINILM_L6_SHAPE, sentenceTransformersFiles } from "@edgeformers/engine/testing";
 import { createKernels } from "@edgeformers/kernels";
 import { featureExtraction, pipeline } from "@edgeformers/pipelines";
 import { Tokenizer } from "@edgeformers/tokenizers";
@@ -30,15 +30,7 @@ const SENTENCE = "the movie was great and the actor was very good";
 
 /** A model shaped like all-MiniLM-L6-v2 (6 × 384, 12 heads, FFN 1536, vocab 30522), random weights, int8. */
 async function writeMiniLm(dir: string): Promise<void> {
-  const model = generateTinyEncoder({
-    seed: 1,
-    vocabSize: 30522,
-    hiddenSize: 384,
-    numLayers: 6,
-    numHeads: 12,
-    intermediateSize: 1536,
-    maxPositions: 512,
-  });
+  const model = generateTinyEncoder({ seed: 1, ...MINILM_L6_SHAPE });
   const folder = join(dir, "minilm-int8");
   mkdirSync(join(folder, "1_Pooling"), { recursive: true });
   const weights = model.files["model.safetensors"];

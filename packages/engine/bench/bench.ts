@@ -10,9 +10,10 @@ import { pipeline } from "@edgeformers/pipelines";
 import * as ortNode from "onnxruntime-node";
 import { BundleSource, loadModel, type Model, parseSafetensors, quantize } from "../src/index.js";
 import { loadOrtWeb } from "../src/ort-web/node.js";
-import { generateTinyEncoder } from "../src/testing/tiny-encoder.js";
-import { encoderOnnx } from "../test/helpers/encoder-onnx.js";
+import { generateTinyEncoder, MINILM_L6_SHAPE } from "../src/testing/tiny-encoder.js";
+import { benchInputs } from "./inputs.js";
 import { type MemoryProbe, memoryProbe, runMemoryProbe } from "./memory-probe.js";
+import { BENCH_SHAPES, type BenchShape, benchGraph, benchModel } from "./models.js";
 
 const here = process.env.BENCH_DIR ?? ".";
 const kernelsDir = process.env.KERNELS_DIST ?? join(here, "../../kernels/dist");
@@ -20,18 +21,8 @@ const QUICK = process.env.BENCH_QUICK === "1";
 /** Per-cell time cap for the timed runs (after one warm-up): at least 2 runs, at most 7. */
 const CELL_MS = Number(process.env.BENCH_CELL_MS ?? 2500);
 
-interface Shape {
-  name: string;
-  hiddenSize: number;
-  numLayers: number;
-  numHeads: number;
-  intermediateSize: number;
-  vocabSize: number;
-}
-const SHAPES: Shape[] = [
-  { name: "MiniLM-L6 shape", hiddenSize: 384, numLayers: 6, numHeads: 12, intermediateSize: 1536, vocabSize: 30522 },
-  { name: "bert-base shape", hiddenSize: 768, numLayers: 12, numHeads: 12, intermediateSize: 3072, vocabSize: 30522 },
-];
+type Shape = BenchShape;
+const SHAPES = BENCH_SHAPES;
 const SEQS = QUICK ? [16] : [16, 128, 512];
 const BATCHES = [1, 8];
 /** Cut to keep the whole run within ~10 min on one thread: bert-base batch 8 × seq 512. */
@@ -79,18 +70,7 @@ async function time(fn: () => Promise<unknown>): Promise<{ best: number; median:
   return { best: times[0], median: times[Math.floor(times.length / 2)], runs: times.length };
 }
 
-function inputs(seq: number, batch: number, vocab: number) {
-  const ids = Array.from({ length: batch }, (_, b) =>
-    Array.from({ length: seq }, (_, s) =>
-      s === 0 ? 101 : s === seq - 1 ? 102 : 1000 + ((b * 7919 + s * 104729) % (vocab - 1000)),
-    ),
-  );
-  return {
-    inputIds: ids,
-    attentionMask: ids.map((r) => r.map(() => 1)),
-    tokenTypeIds: ids.map((r) => r.map((_, s) => (s < seq / 2 ? 0 : 1))),
-  };
-}
+const inputs = benchInputs;
 
 type OrtLike = typeof ortNode;
 async function ortSession(ort: OrtLike, model: Uint8Array) {
@@ -143,35 +123,8 @@ async function main() {
   const cold: Cold[] = [];
   const t0 = performance.now();
   for (const shape of SHAPES) {
-    const tiny = generateTinyEncoder({
-      seed: 7,
-      modelType: "bert",
-      head: "base",
-      pooler: false,
-      vocabSize: shape.vocabSize,
-      hiddenSize: shape.hiddenSize,
-      numLayers: shape.numLayers,
-      numHeads: shape.numHeads,
-      intermediateSize: shape.intermediateSize,
-      maxPositions: 512,
-      weightStd: 0.02,
-    });
-    const graph = (seq: number, batch: number) =>
-      encoderOnnx({
-        modelType: "bert",
-        head: "base",
-        tensors: tiny.tensors,
-        prefix: "",
-        hiddenSize: shape.hiddenSize,
-        numHeads: shape.numHeads,
-        numLayers: shape.numLayers,
-        layerNormEps: 1e-12,
-        hiddenAct: "gelu",
-        padTokenId: 0,
-        hasTokenTypes: true,
-        batch,
-        seq,
-      }).model;
+    const tiny = benchModel(shape);
+    const graph = (seq: number, batch: number) => benchGraph(tiny, shape, seq, batch);
     console.log(`[bench] ${shape.name}: weights generated (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     const budget = 2 ** 31 - 2 ** 26;
     const engine: Partial<Record<"f32" | "int8", Model>> = {};
@@ -346,18 +299,7 @@ async function pipelineBench(kernelsModule: WebAssembly.Module): Promise<Pipelin
     ["token-classification", "ForTokenClassification", {}],
   ] as const;
   for (const [task, head, options] of tasks) {
-    const tiny = generateTinyEncoder({
-      seed: 11,
-      modelType: "bert",
-      head,
-      vocabSize: shape.vocabSize,
-      hiddenSize: shape.hiddenSize,
-      numLayers: shape.numLayers,
-      numHeads: shape.numHeads,
-      intermediateSize: shape.intermediateSize,
-      maxPositions: 512,
-      weightStd: 0.02,
-    });
+    const tiny = generateTinyEncoder({ seed: 11, modelType: "bert", head, ...MINILM_L6_SHAPE, weightStd: 0.02 });
     const budget = 2 ** 30;
     const kernels = createKernels(kernelsModule, { memoryBudgetBytes: budget });
     const model = await loadModel(new BundleSource(tiny.files), { kernels, memoryBudgetBytes: budget });

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { isMainThread, Worker, workerData } from "node:worker_threads";
 import { createKernels, supportsRelaxedSimd } from "@edgeformers/kernels";
 import { BundleSource, DEFAULT_MEMORY_BUDGET_BYTES, loadModel, parseSafetensors, quantize } from "../src/index.js";
-import { generateTinyEncoder } from "../src/testing/tiny-encoder.js";
+import { BENCH_SHAPES, benchModel } from "./models.js";
 
 export interface MemoryProbe {
   what: string;
@@ -35,19 +35,7 @@ const SAMPLE_MS = 1;
 export async function memoryProbe(kernelsModule: WebAssembly.Module): Promise<MemoryProbe | undefined> {
   const dir = mkdtempSync(join(tmpdir(), "edgeformers-memory-"));
   try {
-    const tiny = generateTinyEncoder({
-      seed: 7,
-      modelType: "bert",
-      head: "base",
-      pooler: false,
-      vocabSize: 30522,
-      hiddenSize: 384,
-      numLayers: 6,
-      numHeads: 12,
-      intermediateSize: 1536,
-      maxPositions: 512,
-      weightStd: 0.02,
-    });
+    const tiny = benchModel(BENCH_SHAPES[0]);
     const int8 = await quantize(parseSafetensors(tiny.files["model.safetensors"]), { kernels: kernelsModule });
     writeFileSync(join(dir, "config.json"), tiny.files["config.json"]);
     writeFileSync(join(dir, "tokenizer.json"), tiny.files["tokenizer.json"]);

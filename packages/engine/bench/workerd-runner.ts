@@ -12,8 +12,7 @@ import os from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { parseSafetensors, quantize } from "../src/index.js";
-import { generateTinyEncoder } from "../src/testing/tiny-encoder.js";
-import { encoderOnnx } from "../test/helpers/encoder-onnx.js";
+import { BENCH_SHAPES, type BenchShape, benchGraph, benchModel } from "./models.js";
 
 const here = process.env.BENCH_DIR ?? ".";
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -21,49 +20,25 @@ const ROUNDS = QUICK ? 2 : 5;
 /** Work per timed request, so the fixed cost of a request is small next to it. */
 const TARGET_MS = QUICK ? 300 : 1500;
 
-interface Shape {
-  name: string;
-  hiddenSize: number;
-  numLayers: number;
-  numHeads: number;
-  intermediateSize: number;
-  vocabSize: number;
-  cells: [seq: number, batch: number][];
-}
-const SHAPES: Shape[] = [
-  {
-    name: "MiniLM-L6 shape",
-    hiddenSize: 384,
-    numLayers: 6,
-    numHeads: 12,
-    intermediateSize: 1536,
-    vocabSize: 30522,
-    cells: QUICK
-      ? [[16, 1]]
-      : [
-          [16, 1],
-          [16, 8],
-          [128, 1],
-          [128, 8],
-          [512, 1],
-          [512, 8],
-        ],
-  },
-  {
-    name: "bert-base shape",
-    hiddenSize: 768,
-    numLayers: 12,
-    numHeads: 12,
-    intermediateSize: 3072,
-    vocabSize: 30522,
-    cells: QUICK
-      ? []
-      : [
-          [16, 1],
-          [128, 1],
-        ],
-  },
-];
+/** The cells run per shape (bert-base: short sequences only, to keep the run near 6 min). */
+const CELLS: Record<BenchShape["name"], [seq: number, batch: number][]> = {
+  "MiniLM-L6 shape": QUICK
+    ? [[16, 1]]
+    : [
+        [16, 1],
+        [16, 8],
+        [128, 1],
+        [128, 8],
+        [512, 1],
+        [512, 8],
+      ],
+  "bert-base shape": QUICK
+    ? []
+    : [
+        [16, 1],
+        [128, 1],
+      ],
+};
 const RUNNERS = ["f32", "int8", "ort-web"] as const;
 type Runner = (typeof RUNNERS)[number];
 
@@ -124,21 +99,10 @@ async function main() {
   const cells: Cell[] = [];
   const loaded: Record<string, unknown> = {};
   try {
-    for (const shape of SHAPES) {
-      if (shape.cells.length === 0) continue;
-      const tiny = generateTinyEncoder({
-        seed: 7,
-        modelType: "bert",
-        head: "base",
-        pooler: false,
-        vocabSize: shape.vocabSize,
-        hiddenSize: shape.hiddenSize,
-        numLayers: shape.numLayers,
-        numHeads: shape.numHeads,
-        intermediateSize: shape.intermediateSize,
-        maxPositions: 512,
-        weightStd: 0.02,
-      });
+    for (const shape of BENCH_SHAPES) {
+      const shapeCells = CELLS[shape.name];
+      if (shapeCells.length === 0) continue;
+      const tiny = benchModel(shape);
       const int8File = await quantize(parseSafetensors(tiny.files["model.safetensors"]), { kernels: kernelsModule });
       const upload = { ...tiny.files, "model.int8.safetensors": int8File };
       for (const [name, body] of Object.entries(upload)) await call(`/file/${name}`, { method: "POST", body });
@@ -146,22 +110,8 @@ async function main() {
         loaded[`${shape.name} ${dtype}`] = JSON.parse((await call(`/engine/${dtype}`, { method: "POST" })).text);
       }
       console.log(`[bench:workerd] ${shape.name}: loaded ${JSON.stringify(loaded[`${shape.name} int8`])}`);
-      for (const [seq, batch] of shape.cells) {
-        const graph = encoderOnnx({
-          modelType: "bert",
-          head: "base",
-          tensors: tiny.tensors,
-          prefix: "",
-          hiddenSize: shape.hiddenSize,
-          numHeads: shape.numHeads,
-          numLayers: shape.numLayers,
-          layerNormEps: 1e-12,
-          hiddenAct: "gelu",
-          padTokenId: 0,
-          hasTokenTypes: true,
-          batch,
-          seq,
-        }).model;
+      for (const [seq, batch] of shapeCells) {
+        const graph = benchGraph(tiny, shape, seq, batch);
         await call(`/ort/${seq}x${batch}`, { method: "POST", body: graph });
         const run = (runner: Runner, iters: number) =>
           call(`/run?runner=${runner}&seq=${seq}&batch=${batch}&iters=${iters}&vocab=${shape.vocabSize}`);

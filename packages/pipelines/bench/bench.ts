@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { BundleSource, loadModel, type Model } from "@edgeformers/engine";
-import { generateTinyEncoder, sentenceTransformersFiles } from "@edgeformers/engine/testing";
+import { generateTinyEncoder, MINILM_L6_SHAPE, sentenceTransformersFiles } from "@edgeformers/engine/testing";
 import { createKernels } from "@edgeformers/kernels";
 import { type PipelineTask, pipeline } from "../src/index.js";
 
@@ -63,12 +63,7 @@ async function modelFor(head: Head, labels: Record<number, string> | undefined):
     seed: 7,
     head,
     numLabels: labels ? Object.keys(labels).length : 2,
-    vocabSize: 30522,
-    hiddenSize: 384,
-    numLayers: 6,
-    numHeads: 12,
-    intermediateSize: 1536,
-    maxPositions: 512,
+    ...MINILM_L6_SHAPE,
   });
   const config = { ...generated.config, ...(labels ? { id2label: labels } : {}) };
   const files = {

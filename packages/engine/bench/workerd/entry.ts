@@ -6,26 +6,13 @@
  */
 import { BundleSource, loadModel, type Model } from "@edgeformers/engine";
 import { loadOrtWeb, type OrtWeb } from "@edgeformers/engine/ort-web";
+import { benchInputs } from "../inputs.js";
 
 const files: Record<string, Uint8Array | string> = {};
 const engines: Record<string, Model> = {};
 let ort: OrtWeb | undefined;
 type Session = Awaited<ReturnType<OrtWeb["InferenceSession"]["create"]>>;
 let session: { shape: string; session: Session } | undefined;
-
-/** The bench's inputs (bench.ts `inputs`): [CLS] … [SEP], pseudo-random ids, two segments. */
-function inputs(seq: number, batch: number, vocab: number) {
-  const inputIds = Array.from({ length: batch }, (_, b) =>
-    Array.from({ length: seq }, (_, s) =>
-      s === 0 ? 101 : s === seq - 1 ? 102 : 1000 + ((b * 7919 + s * 104729) % (vocab - 1000)),
-    ),
-  );
-  return {
-    inputIds,
-    attentionMask: inputIds.map((r) => r.map(() => 1)),
-    tokenTypeIds: inputIds.map((r) => r.map((_, s) => (s < seq / 2 ? 0 : 1))),
-  };
-}
 
 async function handle(request: Request): Promise<Response> {
   const url = new URL(request.url);
@@ -69,7 +56,7 @@ async function handle(request: Request): Promise<Response> {
     const batch = Number(url.searchParams.get("batch"));
     const iters = Number(url.searchParams.get("iters"));
     const vocab = Number(url.searchParams.get("vocab"));
-    const x = inputs(seq, batch, vocab);
+    const x = benchInputs(seq, batch, vocab);
     let last: Float32Array | undefined;
     if (runner === "ort-web") {
       if (!ort || session?.shape !== `${seq}x${batch}`)

@@ -6,7 +6,9 @@
 export { SeededRandom } from "./random.js";
 export { generateTinyBert, type TinyBert, type TinyBertOptions } from "./tiny-bert.js";
 export {
+  BERT_BASE_SHAPE,
   generateTinyEncoder,
+  MINILM_L6_SHAPE,
   type TinyEncoder,
   type TinyEncoderOptions,
   type TinyTensors,

@@ -42,6 +42,30 @@ export interface TinyEncoderOptions {
   innerGroupNum?: number;
 }
 
+type EncoderShape = Required<
+  Pick<TinyEncoderOptions, "vocabSize" | "hiddenSize" | "numLayers" | "numHeads" | "intermediateSize" | "maxPositions">
+>;
+
+/** The shape of all-MiniLM-L6-v2 (6 × 384, 12 heads, FFN 1536, vocab 30522): what a Worker typically serves. */
+export const MINILM_L6_SHAPE: EncoderShape = {
+  vocabSize: 30522,
+  hiddenSize: 384,
+  numLayers: 6,
+  numHeads: 12,
+  intermediateSize: 1536,
+  maxPositions: 512,
+};
+
+/** The shape of bert-base-uncased (12 × 768, 12 heads, FFN 3072, vocab 30522). */
+export const BERT_BASE_SHAPE: EncoderShape = {
+  vocabSize: 30522,
+  hiddenSize: 768,
+  numLayers: 12,
+  numHeads: 12,
+  intermediateSize: 3072,
+  maxPositions: 512,
+};
+
 export type TinyTensors = Record<string, TensorToWrite & { data: Float32Array }>;
 
 export interface TinyEncoder {

@@ -5,23 +5,15 @@
  */
 import { describe, expect, it } from "vitest";
 import { BundleSource, DEFAULT_MEMORY_BUDGET_BYTES, loadModel } from "../../src/index.js";
-import { generateTinyEncoder } from "../../src/testing/tiny-encoder.js";
+import { generateTinyEncoder, MINILM_L6_SHAPE } from "../../src/testing/tiny-encoder.js";
 import { cosine } from "../helpers/ort-compare.js";
 
 describe("MiniLM-L6-sized BERT under the default memory budget", () => {
   it("f32 fits, a batch of 6 × 128 tokens is split to stay inside, int8 is 2.6× (i16) or 3.8× (dot) smaller and close", {
     timeout: 120_000,
   }, async () => {
-    const tiny = generateTinyEncoder({
-      seed: 400,
-      vocabSize: 30522,
-      hiddenSize: 384,
-      numLayers: 6,
-      numHeads: 12,
-      intermediateSize: 1536,
-      maxPositions: 512,
-      weightStd: 0.02, // BERT's initializer_range: at this width 0.2 would saturate every softmax
-    });
+    // weightStd: BERT's initializer_range; at this width 0.2 would saturate every softmax.
+    const tiny = generateTinyEncoder({ seed: 400, ...MINILM_L6_SHAPE, weightStd: 0.02 });
     const source = new BundleSource(tiny.files);
     const f32 = await loadModel(source);
     const rows = Array.from({ length: 6 }, (_, b) =>
