@@ -100,7 +100,9 @@ async function main() {
   const loaded: Record<string, unknown> = {};
   try {
     for (const shape of BENCH_SHAPES) {
-      const shapeCells = CELLS[shape.name];
+      // BENCH_CELLS=512x1,128x8 runs only those seq × batch cells (for trying a change quickly).
+      const only = process.env.BENCH_CELLS?.split(",");
+      const shapeCells = CELLS[shape.name].filter(([seq, batch]) => !only || only.includes(`${seq}x${batch}`));
       if (shapeCells.length === 0) continue;
       const tiny = benchModel(shape);
       const int8File = await quantize(parseSafetensors(tiny.files["model.safetensors"]), { kernels: kernelsModule });
