@@ -1,6 +1,6 @@
 /**
  * Engine forward latency against onnxruntime-web (wasm, one thread) and onnxruntime-node (one
- * thread) on ONNX exports of the same random weights (test/helpers/encoder-onnx.ts), plus cold
+ * thread) on ONNX exports of the same random weights (src/testing/encoder-onnx.ts), plus cold
  * start and memory. Bundled and run by bench/run.mjs; writes bench/results.json and results.md.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";

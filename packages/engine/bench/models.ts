@@ -2,13 +2,14 @@
  * What every engine bench runs: random BERT weights (std 0.02, BERT's initializer_range) in the
  * MiniLM-L6 and bert-base shapes, their ONNX export for onnxruntime, and the same inputs.
  */
+
+import { encoderOnnx } from "../src/testing/encoder-onnx.js";
 import {
   BERT_BASE_SHAPE,
   generateTinyEncoder,
   MINILM_L6_SHAPE,
   type TinyEncoder,
 } from "../src/testing/tiny-encoder.js";
-import { encoderOnnx } from "../test/helpers/encoder-onnx.js";
 
 export const BENCH_SHAPES = [
   { name: "MiniLM-L6 shape", ...MINILM_L6_SHAPE },

@@ -2,7 +2,8 @@
  * Fidelity against transformers.js (@huggingface/transformers, devDependency, Node, local files
  * only, remote loading off). Tiny seeded BERT models from the engine's generator are written as a
  * model folder (config.json, tokenizer.json, tokenizer_config.json, model.safetensors) plus
- * `onnx/model.onnx`, an ONNX graph of the same weights (test/bert-onnx.ts). Our pipelines run
+ * `onnx/model.onnx`, an ONNX graph of the same weights (the engine's `encoderOnnx`, dynamic batch and
+ * sequence axes). Our pipelines run
  * `loadModel` (kernels backend, the safetensors) on the folder; transformers.js runs the ONNX file
  * on onnxruntime-node. Labels, spans, words and order must be identical and scores within 1e-4.
  *
@@ -16,7 +17,6 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PipelineModel } from "../src/model.js";
 import { pipeline } from "../src/pipeline.js";
-import { type BertHead, bertOnnx } from "./bert-onnx.js";
 import { wordPieceTokenizerJson } from "./helpers.js";
 
 // Engine imported by computed names so its sources (WebAssembly, Workers types) stay out of this
@@ -34,7 +34,14 @@ interface TinyEncoder {
 }
 interface EngineTesting {
   generateTinyEncoder(options: Record<string, unknown>): TinyEncoder;
+  encoderOnnx(spec: Record<string, unknown>): { model: Uint8Array };
 }
+type BertHead =
+  | "base"
+  | "ForSequenceClassification"
+  | "ForTokenClassification"
+  | "ForQuestionAnswering"
+  | "ForMaskedLM";
 
 // The tokenizer: lowercasing WordPiece with "##" pieces, so subwords, words and sentence pairs occur.
 const WORDS = [
@@ -131,7 +138,9 @@ function writeModel(id: string, head: BertHead, seed: number, labels?: string[])
   writeFileSync(join(dir, "tokenizer.json"), JSON.stringify(wordPieceTokenizerJson(WORDS)));
   writeFileSync(join(dir, "tokenizer_config.json"), JSON.stringify(TOKENIZER_CONFIG));
   writeFileSync(join(dir, "model.safetensors"), tiny.files["model.safetensors"]);
-  const onnx = bertOnnx({
+  // No batch or seq: transformers.js feeds any shape, so both axes are dynamic.
+  const { model: onnx } = testing.encoderOnnx({
+    modelType: "bert",
     head,
     tensors: tiny.tensors,
     prefix: head === "base" ? "" : "bert.",
@@ -139,6 +148,9 @@ function writeModel(id: string, head: BertHead, seed: number, labels?: string[])
     numHeads: 2,
     numLayers: 2,
     layerNormEps: config.layer_norm_eps as number,
+    hiddenAct: "gelu",
+    padTokenId: 0,
+    hasTokenTypes: true,
   });
   writeFileSync(join(dir, "onnx", "model.onnx"), onnx);
   return id;

@@ -3,6 +3,8 @@
  * architectures and exact Hugging Face tensor names, for tests in this and other packages.
  */
 
+export { type EncoderGraphSpec, encoderOnnx } from "./encoder-onnx.js";
+export { encodeModel, type OnnxInitializer, type OnnxNode, type OnnxValue } from "./onnx-writer.js";
 export { SeededRandom } from "./random.js";
 export { generateTinyBert, type TinyBert, type TinyBertOptions } from "./tiny-bert.js";
 export {

@@ -2,8 +2,8 @@
 import * as ort from "onnxruntime-node";
 import { expect } from "vitest";
 import { BundleSource, type LoadModelOptions, loadModel, type Model, readEncoderConfig } from "../../src/index.js";
+import { encoderOnnx } from "../../src/testing/encoder-onnx.js";
 import { generateTinyEncoder, type TinyEncoder, type TinyEncoderOptions } from "../../src/testing/tiny-encoder.js";
-import { encoderOnnx } from "./encoder-onnx.js";
 
 export interface BatchInputs {
   inputIds: number[][];

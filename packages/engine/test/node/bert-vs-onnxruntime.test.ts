@@ -10,8 +10,8 @@ import {
   parseSafetensors,
   readEncoderConfig,
 } from "../../src/index.js";
+import { encoderOnnx } from "../../src/testing/encoder-onnx.js";
 import { generateTinyBert, type TinyBertOptions } from "../../src/testing/tiny-bert.js";
-import { bertOnnx } from "../helpers/bert-onnx.js";
 
 const kernels = loadKernels({ memoryBudgetBytes: 64 * 1024 * 1024 });
 
@@ -90,13 +90,18 @@ describe("BertEncoder (kernels) against onnxruntime-node on an equivalent ONNX g
     const tensors = Object.fromEntries(
       Object.entries(tiny.tensors).map(([name, t]) => [name.slice(p.length), { shape: t.shape, data: t.data }]),
     );
-    const onnx = bertOnnx({
+    const { model: onnx } = encoderOnnx({
+      modelType: "bert",
+      head: "base",
       tensors,
+      prefix: "",
       hiddenSize: config.hiddenSize,
       numHeads: config.numHeads,
       numLayers: config.numLayers,
       layerNormEps: config.layerNormEps,
       hiddenAct: options.hiddenAct ?? "gelu",
+      padTokenId: 0,
+      hasTokenTypes: true,
       batch,
       seq,
     });

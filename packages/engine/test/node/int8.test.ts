@@ -95,7 +95,7 @@ describe("quantize(store): int8 safetensors with per-row scales, reloadable", ()
     const model = await loadModel(new BundleSource({ ...tiny.files, "model.safetensors": bytes }));
     const inputs = paddedPairs(0, true);
     const out = await model.forward(inputs);
-    const { encoderOnnx } = await import("../helpers/encoder-onnx.js");
+    const { encoderOnnx } = await import("../../src/testing/encoder-onnx.js");
     const { model: onnx } = encoderOnnx({
       modelType: "bert",
       head: "ForMaskedLM",

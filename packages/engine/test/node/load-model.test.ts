@@ -322,7 +322,7 @@ describe("batching within the memory budget", () => {
 
 describe('backend "ort" (the folder\'s ONNX export on onnxruntime-node)', () => {
   it("gives the kernels backend's outputs for the same folder", async () => {
-    const { encoderOnnx } = await import("../helpers/encoder-onnx.js");
+    const { encoderOnnx } = await import("../../src/testing/encoder-onnx.js");
     const { paddedPairs } = await import("../helpers/ort-compare.js");
     const tiny = generateTinyEncoder({ seed: 106, head: "ForQuestionAnswering" });
     const { model: onnx } = encoderOnnx({

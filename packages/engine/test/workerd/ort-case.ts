@@ -1,8 +1,8 @@
 // Shared by node-reference.ts (onnxruntime-node computes the reference in Node) and
 // ort-web.test.ts (onnxruntime-web inside workerd): a tiny BERT classifier folder with its ONNX export.
 import { readEncoderConfig } from "../../src/index.js";
+import { encoderOnnx } from "../../src/testing/encoder-onnx.js";
 import { generateTinyEncoder } from "../../src/testing/tiny-encoder.js";
-import { encoderOnnx } from "../helpers/encoder-onnx.js";
 
 export function ortCase(): {
   files: Record<string, string | Uint8Array>;

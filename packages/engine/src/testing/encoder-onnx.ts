@@ -4,8 +4,8 @@
  * padding-aware position ids, DistilBERT's q_lin/…, ELECTRA's embeddings_project, ALBERT's shared
  * layer group, and each *For* head). onnxruntime-node runs it as the independent oracle.
  */
-import type { EncoderModelType, Head } from "../../src/architecture.js";
-import { encodeModel, type OnnxInitializer, type OnnxNode, type OnnxValue } from "./onnx.js";
+import type { EncoderModelType, Head } from "../architecture.js";
+import { encodeModel, type OnnxInitializer, type OnnxNode, type OnnxValue } from "./onnx-writer.js";
 
 export interface EncoderGraphSpec {
   modelType: EncoderModelType;
@@ -21,8 +21,9 @@ export interface EncoderGraphSpec {
   hiddenAct: "gelu" | "gelu_new" | "relu";
   padTokenId: number;
   hasTokenTypes: boolean;
-  batch: number;
-  seq: number;
+  /** Fixed input shape; either left out makes that axis dynamic ("batch", "seq"). */
+  batch?: number;
+  seq?: number;
   /** ALBERT: shared groups and layers per group (default 1 and 1). */
   numHiddenGroups?: number;
   innerGroupNum?: number;
@@ -35,7 +36,9 @@ function transpose(data: Float32Array, rows: number, cols: number): Float32Array
 }
 
 export function encoderOnnx(spec: EncoderGraphSpec): { model: Uint8Array; outputs: string[] } {
-  const { tensors, hiddenSize: h, numHeads, batch: B, seq: S, modelType, head, prefix: P } = spec;
+  const { tensors, hiddenSize: h, numHeads, modelType, head, prefix: P } = spec;
+  const B: number | string = spec.batch ?? "batch";
+  const S: number | string = spec.seq ?? "seq";
   const hd = h / numHeads;
   const nodes: OnnxNode[] = [];
   const inits: OnnxInitializer[] = [];
@@ -96,11 +99,17 @@ export function encoderOnnx(spec: EncoderGraphSpec): { model: Uint8Array; output
     const axis = i64("cumsum_axis", [1]);
     const cum = op("CumSum", [notPad, op("Squeeze", [axis, i64("squeeze_axes", [0])])]);
     positions = op("Add", [op("Mul", [cum, notPad]), pad]);
-  } else {
+  } else if (typeof S === "number") {
     positions = i64(
       "position_ids",
       Array.from({ length: S }, (_, i) => i),
     );
+  } else {
+    // 0..S-1 for whatever S is: cumsum of ones along the sequence, minus one.
+    const ones = op("Cast", [op("Equal", ["input_ids", "input_ids"])], { to: 7 });
+    const axis = i64("position_axis", [1]);
+    const one = i64("position_one", [1]);
+    positions = op("Sub", [op("CumSum", [ones, op("Squeeze", [axis, i64("position_squeeze", [0])])]), one]);
   }
   let sum = op("Add", [
     op("Gather", [t(`${P}embeddings.word_embeddings.weight`), "input_ids"]),
@@ -115,12 +124,13 @@ export function encoderOnnx(spec: EncoderGraphSpec): { model: Uint8Array; output
 
   // --- layers -----------------------------------------------------------------------------
   const maskF = op("Cast", ["attention_mask"], { to: 1 });
-  const maskBias = op("Reshape", [
+  // [B, S] → [B, 1, 1, S]; Reshape's 0 keeps an input dimension, so no shape is fixed here.
+  const maskBias = op("Unsqueeze", [
     op("Mul", [op("Sub", [scalar(1), maskF]), scalar(-1e9)]),
-    i64("mask_shape", [B, 1, 1, S]),
+    i64("mask_axes", [1, 2]),
   ]);
-  const headsShape = i64("heads_shape", [B, S, numHeads, hd]);
-  const hiddenShape = i64("hidden_shape", [B, S, h]);
+  const headsShape = i64("heads_shape", [0, 0, numHeads, hd]);
+  const hiddenShape = i64("hidden_shape", [0, 0, h]);
   const scale = scalar(1 / Math.sqrt(hd));
   // The layers applied, in order. ALBERT (transformers AlbertTransformer): for each of
   // num_hidden_layers steps, group ⌊i / (layers / groups)⌋ runs all of its inner layers.
@@ -184,11 +194,11 @@ export function encoderOnnx(spec: EncoderGraphSpec): { model: Uint8Array; output
 
   // --- heads ------------------------------------------------------------------------------
   const outputs: OnnxValue[] = [];
-  const emit = (value: string, name: string, dims: number[]) => {
+  const emit = (value: string, name: string, dims: (number | string)[]) => {
     nodes.push({ op: "Identity", inputs: [value], outputs: [name] });
     outputs.push({ name, type: "float32", dims });
   };
-  const cls = () => op("Reshape", [op("Gather", [x, i64("zero", [0])], { axis: 1 }), i64("cls_shape", [B, h])]);
+  const cls = () => op("Reshape", [op("Gather", [x, i64("zero", [0])], { axis: 1 }), i64("cls_shape", [0, h])]);
   const pooler = () => op("Tanh", [linear(cls(), modelType === "albert" ? `${P}pooler` : `${P}pooler.dense`)]);
   const rows = (name: string) => tensors[name].shape[0];
   switch (head) {

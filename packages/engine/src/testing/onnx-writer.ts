@@ -90,10 +90,11 @@ export interface OnnxInitializer {
   data: Float32Array | BigInt64Array;
 }
 
+/** A graph input or output; a dimension is a number or a symbolic name ("batch", "seq"). */
 export interface OnnxValue {
   name: string;
   type: "float32" | "int64";
-  dims: number[];
+  dims: (number | string)[];
 }
 
 export function encodeModel(graph: {
@@ -107,7 +108,7 @@ export function encodeModel(graph: {
     p.str(1, v.name).msg(2, (t) =>
       t.msg(1, (tt) =>
         tt.int(1, v.type === "float32" ? FLOAT : INT64).msg(2, (shape) => {
-          for (const d of v.dims) shape.msg(1, (dim) => dim.int(1, d));
+          for (const d of v.dims) shape.msg(1, (dim) => (typeof d === "number" ? dim.int(1, d) : dim.str(2, d)));
         }),
       ),
     );
