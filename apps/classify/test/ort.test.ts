@@ -1,7 +1,6 @@
 import { env } from "cloudflare:test";
-import { generateTinyEncoder } from "@edgeformers/engine/testing";
+import { encoderOnnx, generateTinyEncoder } from "@edgeformers/engine/testing";
 import { describe, expect, it } from "vitest";
-import { bertOnnx } from "../../../packages/pipelines/test/bert-onnx.js";
 import defaultBuild from "../src/index.js";
 import ortBuild from "../src/ort.js";
 
@@ -18,7 +17,8 @@ const tiny = generateTinyEncoder({
   maxPositions: 64,
 });
 const config: Record<string, unknown> = { ...tiny.config, id2label: { 0: "O", 1: "B-PER", 2: "I-PER" } };
-const onnx = bertOnnx({
+const { model: onnx } = encoderOnnx({
+  modelType: "bert",
   head: "ForTokenClassification",
   tensors: tiny.tensors,
   prefix: "bert.",
@@ -26,6 +26,9 @@ const onnx = bertOnnx({
   numHeads: config.num_attention_heads as number,
   numLayers: config.num_hidden_layers as number,
   layerNormEps: config.layer_norm_eps as number,
+  hiddenAct: "gelu",
+  padTokenId: 0,
+  hasTokenTypes: true,
 });
 const files = { ...tiny.files, "config.json": JSON.stringify(config), "onnx/model.onnx": onnx };
 const MODEL_CONFIG = {

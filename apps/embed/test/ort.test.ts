@@ -1,7 +1,6 @@
 import { env } from "cloudflare:test";
-import { generateTinyEncoder, sentenceTransformersFiles } from "@edgeformers/engine/testing";
+import { encoderOnnx, generateTinyEncoder, sentenceTransformersFiles } from "@edgeformers/engine/testing";
 import { describe, expect, it } from "vitest";
-import { bertOnnx } from "../../../packages/pipelines/test/bert-onnx.js";
 import ortBuild from "../src/ort.js";
 
 /**
@@ -11,7 +10,8 @@ import ortBuild from "../src/ort.js";
  */
 const tiny = generateTinyEncoder({ seed: 9, vocabSize: 40, maxPositions: 64 });
 const config = tiny.config as Record<string, number>;
-const onnx = bertOnnx({
+const { model: onnx } = encoderOnnx({
+  modelType: "bert",
   head: "base",
   tensors: tiny.tensors,
   prefix: "",
@@ -19,6 +19,9 @@ const onnx = bertOnnx({
   numHeads: config.num_attention_heads as number,
   numLayers: config.num_hidden_layers as number,
   layerNormEps: config.layer_norm_eps as number,
+  hiddenAct: "gelu",
+  padTokenId: 0,
+  hasTokenTypes: true,
 });
 const files = { ...tiny.files, ...sentenceTransformersFiles(config.hidden_size as number), "onnx/model.onnx": onnx };
 const MODEL_CONFIG = {
