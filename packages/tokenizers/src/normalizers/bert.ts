@@ -6,8 +6,16 @@ import { normalizeForm } from "./unicode-forms.js";
 
 const TAB_NEWLINE = /[\t\n\r]/g;
 
-/** Spacing/enclosing marks: NFD reordering may then matter, see normalizeFused. */
-const SPACING_MARK = /[\p{Mc}\p{Me}]/u;
+const MARK = /\p{M}/u;
+
+/**
+ * Marks that survive strip_accents: spacing/enclosing ones, and nonspacing ones newer than the
+ * unicode_categories tables Rust strips with (e.g. U+1AC1, Unicode 14) while its NFD already
+ * knows their combining class. NFD may reorder them across chars, see normalizeFused.
+ */
+function isSurvivingMark(cp: number): boolean {
+  return cp >= 0x300 && !isNonspacingMark(cp) && MARK.test(String.fromCodePoint(cp));
+}
 
 const DECOMPOSED = new Map<number, number[]>();
 /** NFD of one char as code points (cached). */
@@ -155,7 +163,7 @@ export class BertNormalizer implements Normalizer {
       else if (c !== 0x20 && isWhitespace(c)) cp = 0x20;
     }
     if (removed) kind = REMOVE;
-    else if (this.stripAccents && SPACING_MARK.test(String.fromCharCode(c))) kind = SPACING;
+    else if (this.stripAccents && isSurvivingMark(c)) kind = SPACING;
     else {
       const out = this.emitted(cp);
       const chinese = this.handleChineseChars && isChineseChar(cp);
@@ -176,8 +184,8 @@ export class BertNormalizer implements Normalizer {
    * All steps in one pass, char by char from per-char tables. Every step maps one char to
    * chars that all take that char's alignment (removed chars vanish), so this gives the
    * alignments of Rust's step-by-step run. Only NFD's canonical reordering of marks crosses
-   * chars; it can only matter for marks that survive strip_accents (spacing/enclosing
-   * ones): then this returns false and nothing is changed.
+   * chars; it can only matter for marks that survive strip_accents (isSurvivingMark): then this
+   * returns false and nothing is changed.
    */
   private normalizeFused(input: NormalizedString): boolean {
     const s = input.normalized;
@@ -215,7 +223,7 @@ export class BertNormalizer implements Normalizer {
           sameLayout = false;
           continue;
         }
-        if (this.stripAccents && SPACING_MARK.test(String.fromCodePoint(cp))) return false;
+        if (this.stripAccents && isSurvivingMark(cp)) return false;
         const out = this.emitted(cp);
         const text = this.handleChineseChars && isChineseChar(cp) ? ` ${out} ` : out;
         if (k + text.length + 2 * (n - i) + 8 > units.length) {

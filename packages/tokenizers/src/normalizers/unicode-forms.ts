@@ -1,10 +1,22 @@
 import type { Normalizer } from "../components.js";
 import type { NormalizedString } from "../normalized-string.js";
+import { isCombiningMark } from "../unicode.js";
 
 export type Form = "NFC" | "NFD" | "NFKC" | "NFKD";
 
 /** Chars that may combine with what precedes them: marks and Hangul medial/final jamo. */
 const COMBINING = /^[\p{M}\u1160-\u11ff\ud7b0-\ud7ff\u302e\u302f]$/u;
+const MARK = /^\p{M}$/u;
+
+/**
+ * A mark the JS engine knows but the Rust crate's older Unicode tables do not (not in its
+ * combining-mark table, e.g. U+1AC1 from Unicode 14). The crate gives it class 0: a starter
+ * that no mark is reordered across and nothing composes through. It gets a segment of its
+ * own, so each segment is normalized as the crate would (classes of known marks are stable).
+ */
+function isNewMark(cp: number): boolean {
+  return cp >= 0x300 && !isCombiningMark(cp) && MARK.test(String.fromCodePoint(cp));
+}
 const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
@@ -24,9 +36,10 @@ export function normalizeForm(input: NormalizedString, form: Form): void {
   let i = 0;
   while (i < s.length) {
     let j = i + charLen(s, i);
-    while (j < s.length) {
+    // A new mark stands alone; marks after it start the next segment.
+    while (j < s.length && !isNewMark(s.codePointAt(i)!)) {
       const cp = s.codePointAt(j)!;
-      if (cp < 0x300 || !COMBINING.test(String.fromCodePoint(cp))) break;
+      if (cp < 0x300 || !COMBINING.test(String.fromCodePoint(cp)) || isNewMark(cp)) break;
       j += cp >= 0x10000 ? 2 : 1;
     }
     const segment = s.slice(i, j);

@@ -18,6 +18,9 @@ export const EDGE_INPUTS: string[] = [
   "e\u0301 \u00e9 a\u0300\u0301\u0302 o\u0308\u0304",
   // Marks that NFD reorders (alignments stay in source order), with and without expansion.
   "e\u0324\u0336\u0348\u1bf3z x\u1ea5\u0323y \u1e09\u0327\u0323 q\u0344\u0323",
+  // A mark newer than the Rust crate's tables (U+1AC1, Unicode 14) is a starter there, so NFD
+  // does not move it past the older marks (fuzz seed 1064829214).
+  "FBB{\u0915\u035d\u033c\u1ac1 a\u0301\u1ac1\u0300 o\u035d\u1ac1\u033c\u0301",
   "\ufb01 \u2460 \u216b x\u00b2 \u00bd \u2126 \u212b",
   "\ud835\udd18\ud835\udd2b\ud835\udd26 \ud835\udc00",
   "\ud83d\ude00\ud83d\udc4d\ud83c\udffd \ud83d\udc68\u200d\ud83d\udc69\u200d\ud83d\udc67 \ud83c\uddeb\ud83c\uddf7",
