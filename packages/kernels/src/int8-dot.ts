@@ -4,10 +4,17 @@
 // dequantized f32 output. Fast where the engine lowers i32x4.relaxed_dot_i8x16_i7x16_add_s to
 // one instruction (AVX-VNNI, ARM sdot: recent V8, workerd); exact but slow in the plain SIMD build.
 import { type KernelContext, WasmResident } from "./context.ts";
-import { checkArray, checkDim, checkFinite, writeResult } from "./errors.ts";
+import { checkArray, checkDim, checkFinite } from "./errors.ts";
 import type { PackOptions } from "./gemm.ts";
-import { type Int8GemmOptions, type QuantizedRows, type QuantizedWeights, runQuantizedGemm } from "./int8-gemm.ts";
-import type { KernelExports } from "./wasm-exports.ts";
+import {
+  f32Result,
+  type Int8GemmOptions,
+  i32Result,
+  type QuantizedRows,
+  type QuantizedWeights,
+  runQuantizedGemm,
+} from "./int8-gemm.ts";
+import type { QuantizedGemmKernel } from "./wasm-exports.ts";
 
 export class PackedInt8DotMatrix extends WasmResident {
   readonly k: number;
@@ -25,7 +32,7 @@ export class PackedInt8DotMatrix extends WasmResident {
   }
 }
 
-type DotGemm = KernelExports["int8GemmDot"];
+type DotGemm = QuantizedGemmKernel;
 const dotKernels = new WeakMap<KernelContext, DotGemm>();
 
 /**
@@ -137,10 +144,8 @@ export function int8DotGemm(
   b: PackedInt8DotMatrix,
   options: Int8GemmOptions,
 ): Float32Array {
-  const { out } = options;
   WasmResident.checkOwner("b", b, PackedInt8DotMatrix, ctx);
-  if (out !== undefined) checkArray("out", out, Float32Array, options.m * b.n, `[m=${options.m}, n=${b.n}]`);
-  return ctx.arena.scoped(() => writeResult(ctx.arena.f32(runDot(ctx, a, b, options, false), options.m * b.n), out));
+  return f32Result(ctx, options, b.n, () => runDot(ctx, a, b, options, false));
 }
 
 /** The raw i32 accumulators qa · qw of int8DotGemm. */
@@ -150,7 +155,7 @@ export function int8DotGemmAccumulators(
   b: PackedInt8DotMatrix,
   options: { m: number },
 ): Int32Array {
-  return ctx.arena.scoped(() => ctx.arena.i32(runDot(ctx, a, b, options, true), options.m * b.n).slice());
+  return i32Result(ctx, options.m, b.n, () => runDot(ctx, a, b, options, true));
 }
 
 /**

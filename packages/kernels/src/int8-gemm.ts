@@ -3,6 +3,7 @@
 import { type KernelContext, WasmResident } from "./context.ts";
 import { checkArray, checkDim, checkFinite, writeResult } from "./errors.ts";
 import type { PackOptions } from "./gemm.ts";
+import type { QuantizedGemmKernel } from "./wasm-exports.ts";
 
 export interface QuantizedWeights {
   /** Same layout as the f32 source ([K, N], or [N, K] when transposed). */
@@ -119,18 +120,7 @@ export function int8ActivationCode(activation: Int8GemmOptions["activation"]): n
 export interface Int8Path {
   quantizedBytes(m: number, k: number): number;
   quantize(a: number, m: number, k: number, quantized: number, rowScales: number): void;
-  multiply(
-    quantized: number,
-    rowScales: number,
-    packed: number,
-    colScales: number,
-    bias: number,
-    out: number,
-    m: number,
-    n: number,
-    k: number,
-    raw: number,
-  ): void;
+  multiply: QuantizedGemmKernel;
 }
 
 /**
@@ -167,6 +157,18 @@ export function runQuantizedGemm(
   return out;
 }
 
+/** An int8 GEMM's f32 result: into `options.out` (checked first) or a new array. */
+export function f32Result(ctx: KernelContext, options: Int8GemmOptions, n: number, run: () => number): Float32Array {
+  const { m, out } = options;
+  if (out !== undefined) checkArray("out", out, Float32Array, m * n, `[m=${m}, n=${n}]`);
+  return ctx.arena.scoped(() => writeResult(ctx.arena.f32(run(), m * n), out));
+}
+
+/** An int8 GEMM's raw i32 sums, copied out. */
+export function i32Result(ctx: KernelContext, m: number, n: number, run: () => number): Int32Array {
+  return ctx.arena.scoped(() => ctx.arena.i32(run(), m * n).slice());
+}
+
 function runInt8(
   ctx: KernelContext,
   a: Float32Array,
@@ -190,10 +192,8 @@ export function int8Gemm(
   b: PackedInt8Matrix,
   options: Int8GemmOptions,
 ): Float32Array {
-  const { out } = options;
   WasmResident.checkOwner("b", b, PackedInt8Matrix, ctx);
-  if (out !== undefined) checkArray("out", out, Float32Array, options.m * b.n, `[m=${options.m}, n=${b.n}]`);
-  return ctx.arena.scoped(() => writeResult(ctx.arena.f32(runInt8(ctx, a, b, options, false), options.m * b.n), out));
+  return f32Result(ctx, options, b.n, () => runInt8(ctx, a, b, options, false));
 }
 
 /** The raw i32 accumulators qa · qw of int8Gemm (for testing and debugging). */
@@ -203,7 +203,7 @@ export function int8GemmAccumulators(
   b: PackedInt8Matrix,
   options: { m: number },
 ): Int32Array {
-  return ctx.arena.scoped(() => ctx.arena.i32(runInt8(ctx, a, b, options, true), options.m * b.n).slice());
+  return i32Result(ctx, options.m, b.n, () => runInt8(ctx, a, b, options, true));
 }
 
 /**

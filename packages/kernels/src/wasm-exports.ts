@@ -1,4 +1,21 @@
 /** The raw exports of kernels.*.wasm (see assembly/index.ts). Pointers are byte offsets. */
+/**
+ * An int8 GEMM entry: quantized activations (layout per kernel) × packed weights → out, raw i32
+ * sums when rawI32 is 1, else dequantized f32 (f32(acc) · rowScale · colScale + bias).
+ */
+export type QuantizedGemmKernel = (
+  quantized: number,
+  rowScales: number,
+  packed: number,
+  colScales: number,
+  bias: number,
+  out: number,
+  m: number,
+  n: number,
+  k: number,
+  rawI32: number,
+) => void;
+
 export interface KernelExports {
   readonly memory: WebAssembly.Memory;
   heapBase(): number;
@@ -21,47 +38,14 @@ export interface KernelExports {
   packQuantizedRows(q8: number, m: number, k: number, q16Out: number): void;
   quantizeRows(x: number, m: number, k: number, qOut: number, q16Out: number, scalesOut: number): void;
   quantizeWeights(src: number, k: number, n: number, transposed: number, qOut: number, scalesOut: number): void;
-  int8Gemm(
-    q16: number,
-    rowScales: number,
-    packed: number,
-    colScales: number,
-    bias: number,
-    out: number,
-    m: number,
-    n: number,
-    k: number,
-    rawI32: number,
-  ): void;
+  int8Gemm: QuantizedGemmKernel;
   packedInt8DotBytes(k: number, n: number): number;
   quantizedRows7Bytes(m: number, k: number): number;
   packInt8Dot(src: number, k: number, n: number, transposed: number, dst: number): void;
   quantizeRows7(x: number, m: number, k: number, qOut: number, q7Out: number, scalesOut: number): void;
   packQuantizedRows7(q8: number, m: number, k: number, q7Out: number): number;
-  int8GemmDotExact(
-    q7: number,
-    rowScales: number,
-    packed: number,
-    colScales: number,
-    bias: number,
-    out: number,
-    m: number,
-    n: number,
-    k: number,
-    rawI32: number,
-  ): void;
-  int8GemmDot(
-    q7: number,
-    rowScales: number,
-    packed: number,
-    colScales: number,
-    bias: number,
-    out: number,
-    m: number,
-    n: number,
-    k: number,
-    rawI32: number,
-  ): void;
+  int8GemmDotExact: QuantizedGemmKernel;
+  int8GemmDot: QuantizedGemmKernel;
   attentionScratchBytes(lk: number, d: number): number;
   attention(
     q: number,
