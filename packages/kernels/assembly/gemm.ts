@@ -4,10 +4,6 @@
 import { activate, madd } from "./simd";
 
 const NR: i32 = 8; // columns per packed panel (two f32x4 vectors)
-// Rows per micro-tile. 3 x 8 = 6 accumulators: V8 schedules all loads of the 2x-unrolled body
-// first (4 B + 6 A vectors), and 6 + 10 still fits the 16 xmm registers; a 4 x 8 tile measured
-// ~5% slower because it spills accumulators.
-const MR: i32 = 3;
 
 /** Bytes needed for a packed B of shape [K, N]. */
 export function packedBBytes(k: i32, n: i32): i32 {
@@ -62,6 +58,19 @@ export function packB(src: usize, k: i32, n: i32, transposed: bool, dst: usize):
   }
 }
 
+// Row tiles. A tile function only accumulates one block of rows against one K×8 panel and
+// writes the raw sums to TILE; storeTile copies them to C, and the epilogue (bias, GELU,
+// residual) runs afterwards on each finished 8-column strip. With the epilogue applied per tile,
+// the same 6×8 loop ran at 33 instead of 46–49 GFLOP/s in workerd (V8 compiles the loop worse
+// when the GELU code sits next to it).
+//  - 6×8 (relaxed build only): with a fused multiply-add there is no product temporary, so 12
+//    accumulators + 2 B vectors + 1 A splat = 15 registers, all of V8's allocatable xmm registers
+//    on x64. 8 loads per 12 FMAs. Unrolling it by 2 measured 20% slower.
+//  - 3×8: mul+add needs a temporary per product; a 4×8 tile spilled and measured ~5% slower.
+//  - 2×8 and 1×8: the last rows when M is not a multiple of 3 (M = 128 leaves 2).
+const TILE_ROWS: i32 = 6;
+const TILE: usize = memory.data(TILE_ROWS * NR * 4, 16);
+
 /**
  * C = A · packed(B) with fused epilogue: bias[N] (0 = none), activation (see simd.ts),
  * residual[M,N] (0 = none) added last. Reads up to 28 bytes past the end of bias/residual
@@ -70,57 +79,153 @@ export function packB(src: usize, k: i32, n: i32, transposed: bool, dst: usize):
 export function gemmF32(a: usize, packed: usize, c: usize, m: i32, n: i32, k: i32, bias: usize, residual: usize, activation: i32): void {
   const panels = (n + NR - 1) / NR;
   const rowBytes = <usize>k * 4;
-  const outRowBytes = <usize>n * 4;
+  const hasEpilogue = bias != 0 || residual != 0 || activation != 0;
   // Panel-outer order: one K x 8 panel stays in L1 while every row block streams past it.
   for (let p = 0; p < panels; p++) {
     const panel = packed + <usize>(p * k * NR) * 4;
     const col = p * NR;
-    for (let i = 0; i < m; i += MR) {
-      // Rows past M are clamped to the last row: computed, never stored.
-      const a0 = a + <usize>i * rowBytes;
-      const a1 = a + <usize>min(i + 1, m - 1) * rowBytes;
-      const a2 = a + <usize>min(i + 2, m - 1) * rowBytes;
-      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-      let bp = panel;
-      let off: usize = 0;
-      let b0: v128, b1: v128, x: v128;
-      // Unrolled by 2 with immediate offsets: fewer address computations and loop checks
-      // per multiply-add (V8 puts an interrupt check on every loop back-edge).
-      const end2 = (rowBytes >> 3) << 3;
-      while (off < end2) {
-        b0 = v128.load(bp, 0); b1 = v128.load(bp, 16);
-        x = v128.load32_splat(a0 + off, 0); c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
-        x = v128.load32_splat(a1 + off, 0); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
-        x = v128.load32_splat(a2 + off, 0); c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
-        b0 = v128.load(bp, 32); b1 = v128.load(bp, 48);
-        x = v128.load32_splat(a0 + off, 4); c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
-        x = v128.load32_splat(a1 + off, 4); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
-        x = v128.load32_splat(a2 + off, 4); c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
-        bp += 64;
-        off += 8;
-      }
-      while (off < rowBytes) {
-        b0 = v128.load(bp, 0); b1 = v128.load(bp, 16);
-        x = v128.load32_splat(a0 + off, 0); c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
-        x = v128.load32_splat(a1 + off, 0); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
-        x = v128.load32_splat(a2 + off, 0); c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
-        bp += 32;
-        off += 4;
-      }
-      const rows = min(MR, m - i);
-      let cRow = c + <usize>i * outRowBytes;
-      let rRow: usize = residual ? residual + <usize>i * outRowBytes : 0;
-      storeRow(cRow, col, n, epilogue(c00, bias, rRow, col, activation), epilogue(c01, bias, rRow, col + 4, activation));
-      if (rows > 1) {
-        cRow += outRowBytes; if (rRow) rRow += outRowBytes;
-        storeRow(cRow, col, n, epilogue(c10, bias, rRow, col, activation), epilogue(c11, bias, rRow, col + 4, activation));
-      }
-      if (rows > 2) {
-        cRow += outRowBytes; if (rRow) rRow += outRowBytes;
-        storeRow(cRow, col, n, epilogue(c20, bias, rRow, col, activation), epilogue(c21, bias, rRow, col + 4, activation));
+    let i = 0;
+    if (ASC_FEATURE_RELAXED_SIMD) {
+      for (; i + 6 <= m; i += 6) {
+        tile6(a + <usize>i * rowBytes, panel, rowBytes);
+        storeTile(6, i, c, n, col);
       }
     }
+    for (; i + 3 <= m; i += 3) {
+      tile3(a + <usize>i * rowBytes, panel, rowBytes);
+      storeTile(3, i, c, n, col);
+    }
+    if (m - i == 2) {
+      tile2(a + <usize>i * rowBytes, panel, rowBytes);
+      storeTile(2, i, c, n, col);
+    } else if (m - i == 1) {
+      tile1(a + <usize>i * rowBytes, panel, rowBytes);
+      storeTile(1, i, c, n, col);
+    }
+    // The epilogue runs on the finished 8-column strip while it is still in cache.
+    if (hasEpilogue) epilogueStrip(c, m, n, col, bias, residual, activation);
   }
+}
+
+/** Copies `rows` rows of TILE to C[i.., col..col+8) (fewer columns at the right edge). */
+function storeTile(rows: i32, i: i32, c: usize, n: i32, col: i32): void {
+  const outRowBytes = <usize>n * 4;
+  for (let r = 0; r < rows; r++) {
+    const t = TILE + <usize>(r * NR) * 4;
+    storeRow(c + <usize>(i + r) * outRowBytes, col, n, v128.load(t), v128.load(t, 16));
+  }
+}
+
+/** C[:, col..col+8) = activation(C + bias) + residual. */
+function epilogueStrip(c: usize, m: i32, n: i32, col: i32, bias: usize, residual: usize, activation: i32): void {
+  const outRowBytes = <usize>n * 4;
+  for (let i = 0; i < m; i++) {
+    const row = <usize>i * outRowBytes;
+    const cRow = c + row;
+    const rRow: usize = residual ? residual + row : 0;
+    // Loads past the right edge read slack or the next row; storeRow writes only valid columns.
+    const lo = v128.load(cRow + <usize>col * 4);
+    const hi = v128.load(cRow + <usize>col * 4, 16);
+    storeRow(cRow, col, n, epilogue(lo, bias, rRow, col, activation), epilogue(hi, bias, rRow, col + 4, activation));
+  }
+}
+
+// @ts-expect-error: decorator
+@inline function saveTileRow(r: i32, lo: v128, hi: v128): void {
+  v128.store(TILE + <usize>(r * NR) * 4, lo);
+  v128.store(TILE + <usize>(r * NR) * 4, hi, 16);
+}
+
+function tile6(a0: usize, panel: usize, rowBytes: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0), c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+  let bp = panel;
+  let ap = a0;
+  const end = a0 + rowBytes;
+  let b0: v128, b1: v128, x: v128;
+  while (ap < end) {
+    b0 = v128.load(bp, 0); b1 = v128.load(bp, 16);
+    x = v128.load32_splat(ap); c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
+    x = v128.load32_splat(ap + rowBytes); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
+    x = v128.load32_splat(ap + 2 * rowBytes); c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
+    x = v128.load32_splat(ap + 3 * rowBytes); c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
+    x = v128.load32_splat(ap + 4 * rowBytes); c40 = madd(x, b0, c40); c41 = madd(x, b1, c41);
+    x = v128.load32_splat(ap + 5 * rowBytes); c50 = madd(x, b0, c50); c51 = madd(x, b1, c51);
+    bp += 32;
+    ap += 4;
+  }
+  saveTileRow(0, c00, c01);
+  saveTileRow(1, c10, c11);
+  saveTileRow(2, c20, c21);
+  saveTileRow(3, c30, c31);
+  saveTileRow(4, c40, c41);
+  saveTileRow(5, c50, c51);
+}
+
+function tile3(a0: usize, panel: usize, rowBytes: usize): void {
+  const a1 = a0 + rowBytes;
+  const a2 = a1 + rowBytes;
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let bp = panel;
+  let off: usize = 0;
+  let b0: v128, b1: v128, x: v128;
+  // Unrolled by 2 with immediate offsets: fewer address computations and loop checks
+  // per multiply-add (V8 puts an interrupt check on every loop back-edge).
+  const end2 = (rowBytes >> 3) << 3;
+  while (off < end2) {
+    b0 = v128.load(bp, 0); b1 = v128.load(bp, 16);
+    x = v128.load32_splat(a0 + off, 0); c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
+    x = v128.load32_splat(a1 + off, 0); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
+    x = v128.load32_splat(a2 + off, 0); c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
+    b0 = v128.load(bp, 32); b1 = v128.load(bp, 48);
+    x = v128.load32_splat(a0 + off, 4); c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
+    x = v128.load32_splat(a1 + off, 4); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
+    x = v128.load32_splat(a2 + off, 4); c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
+    bp += 64;
+    off += 8;
+  }
+  if (off < rowBytes) {
+    b0 = v128.load(bp, 0); b1 = v128.load(bp, 16);
+    x = v128.load32_splat(a0 + off, 0); c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
+    x = v128.load32_splat(a1 + off, 0); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
+    x = v128.load32_splat(a2 + off, 0); c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
+  }
+  saveTileRow(0, c00, c01);
+  saveTileRow(1, c10, c11);
+  saveTileRow(2, c20, c21);
+}
+
+function tile2(a0: usize, panel: usize, rowBytes: usize): void {
+  const a1 = a0 + rowBytes;
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let bp = panel;
+  let off: usize = 0;
+  while (off < rowBytes) {
+    const b0 = v128.load(bp, 0);
+    const b1 = v128.load(bp, 16);
+    let x = v128.load32_splat(a0 + off); c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
+    x = v128.load32_splat(a1 + off); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
+    bp += 32;
+    off += 4;
+  }
+  saveTileRow(0, c00, c01);
+  saveTileRow(1, c10, c11);
+}
+
+function tile1(a0: usize, panel: usize, rowBytes: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let bp = panel;
+  let off: usize = 0;
+  while (off < rowBytes) {
+    const x = v128.load32_splat(a0 + off);
+    c00 = madd(x, v128.load(bp, 0), c00);
+    c01 = madd(x, v128.load(bp, 16), c01);
+    bp += 32;
+    off += 4;
+  }
+  saveTileRow(0, c00, c01);
 }

@@ -24,7 +24,7 @@ export {
   quantizeWeights,
 } from "./int8gemm";
 export { layerNorm } from "./layernorm";
-export { peakChains } from "./peak";
+export { peakChains, peakFusedChains } from "./peak";
 export { pool } from "./pooling";
 export { cosineSimilarity, l2Normalize, topK } from "./similarity";
 

@@ -17,6 +17,7 @@
 // rows' 4 bytes side by side (4·MR bytes), so one pointer with immediate offsets reaches them.
 
 import { dequant, storeRow } from "./int8gemm";
+import { F_ROUND_MAGIC, f32Const, I8_63, I8_64, I8_MINUS_63, I_ABS_MASK, i32Const } from "./simd";
 
 const NR: i32 = 8;
 // 6 x 8: 12 accumulators + 2 weight vectors + 1 activation broadcast. The accumulating dot
@@ -90,8 +91,8 @@ function padRows(q7: usize, m: i32, k: i32): void {
  */
 export function quantizeRows7(x: usize, m: i32, k: i32, qOut: usize, q7Out: usize, scalesOut: usize): void {
   const kqn = quads(k);
-  const absMask = i32x4.splat(0x7fffffff);
-  const magic = f32x4.splat(12582912.0);
+  const absMask = i32Const(I_ABS_MASK);
+  const magic = f32Const(F_ROUND_MAGIC);
   for (let r = 0; r < m; r++) {
     const row = x + <usize>(r * k) * 4;
     // max|x| on the sign-cleared bit patterns (see quantizeRows in int8gemm.ts).
@@ -113,9 +114,9 @@ export function quantizeRows7(x: usize, m: i32, k: i32, qOut: usize, q7Out: usiz
     if (q7Out && !qOut) {
       // Hot path: 16 values at a time; magic-number rounding (round half to even, exact for |v| < 2^22).
       const invV = f32x4.splat(inv);
-      const lo = i8x16.splat(-63);
-      const hi = i8x16.splat(63);
-      const offset = i8x16.splat(64);
+      const lo = i32Const(I8_MINUS_63);
+      const hi = i32Const(I8_63);
+      const offset = i32Const(I8_64);
       for (; j + 16 <= k; j += 16) {
         const src = row + <usize>j * 4;
         const q0 = i32x4.sub(f32x4.add(f32x4.mul(v128.load(src), invV), magic), magic);
@@ -153,7 +154,7 @@ export function quantizeRows7(x: usize, m: i32, k: i32, qOut: usize, q7Out: usiz
 export function packQuantizedRows7(q8: usize, m: i32, k: i32, q7Out: usize): i32 {
   const kqn = quads(k);
   const quadStride: usize = 4 * MR;
-  const offset = i8x16.splat(64);
+  const offset = i32Const(I8_64);
   for (let r = 0; r < m; r++) {
     const row = q8 + <usize>(r * k);
     const block = rowBlock(q7Out, r, kqn);

@@ -8,6 +8,8 @@
 // followed by the same for c4..c7. An activation pair (a[k], a[k+1]) splatted as one i32
 // then dots directly against each half.
 
+import { F_ROUND_MAGIC, f32Const, I16_127, I16_MINUS_127, I_ABS_MASK, i32Const } from "./simd";
+
 const NR: i32 = 8;
 // Rows per micro-tile: 3 x 8 keeps the 6 accumulators plus the loads V8 hoists to the top of
 // the loop body (2 B + 3 A vectors) well within 16 xmm registers (see gemm.ts).
@@ -71,7 +73,7 @@ export function quantizeRows(x: usize, m: i32, k: i32, qOut: usize, q16Out: usiz
     // order is the float order, and Inf/NaN patterns (>= 0x7f800000) exceed every finite one,
     // so a non-finite input always yields a non-finite scale (callers check the scales instead
     // of scanning the input again). pmaxsd is one instruction; f32x4.max is a long sequence.
-    const absMask = i32x4.splat(0x7fffffff);
+    const absMask = i32Const(I_ABS_MASK);
     let vmax0 = i32x4.splat(0), vmax1 = i32x4.splat(0);
     let j = 0;
     for (; j + 8 <= k; j += 8) {
@@ -90,15 +92,15 @@ export function quantizeRows(x: usize, m: i32, k: i32, qOut: usize, q16Out: usiz
       // Hot path (int8Gemm): 8 values at a time, written straight into the kernel layout.
       // Same arithmetic as the scalar loop below (f32 multiply, round half to even, clamp).
       const invV = f32x4.splat(inv);
-      const lo = i16x8.splat(-127);
-      const hi = i16x8.splat(127);
+      const lo = i32Const(I16_MINUS_127);
+      const hi = i32Const(I16_127);
       const block = q16Out + pairOffset(r, 0, kp);
       const pairStride: usize = 4 * MR;
       // Rounding: v + 1.5·2^23 rounds v to an integer (round half to even, the default FP
       // mode, exactly like f32x4.nearest for |v| < 2^22; here |v| <= ~127) and leaves it in the
       // low mantissa bits, so an integer subtract of the magic's bits yields it. This replaces
       // nearest + trunc_sat, which V8 expands into long fix-up sequences.
-      const magic = f32x4.splat(12582912.0);
+      const magic = f32Const(F_ROUND_MAGIC);
       for (; j + 8 <= k; j += 8) {
         const q0 = i32x4.sub(f32x4.add(f32x4.mul(v128.load(row + <usize>j * 4), invV), magic), magic);
         const q1 = i32x4.sub(f32x4.add(f32x4.mul(v128.load(row + <usize>j * 4, 16), invV), magic), magic);

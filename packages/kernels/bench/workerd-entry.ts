@@ -2,7 +2,13 @@
 // request); it runs one case `iters` times per request and the runner times the requests.
 import * as ortWeb from "onnxruntime-web/wasm";
 import { createKernels, type Kernels } from "../src/index.ts";
-import { dynamicQuantMatmulGraph, matmulIntegerGraph } from "./graphs.mjs";
+import {
+  attentionMatMulSoftmaxGraph,
+  dynamicQuantMatmulGraph,
+  matmulGraph,
+  matmulIntegerGraph,
+  multiHeadAttentionGraph,
+} from "./graphs.mjs";
 // @ts-expect-error: see above
 import relaxedModule from "./kernels.relaxed.wasm";
 // @ts-expect-error: see above
@@ -47,6 +53,44 @@ async function prepare(name: string, m: number, k: number, n: number) {
   const flavour = name.endsWith(":simd") ? "simd" : "relaxed-simd";
   kernelsByFlavour[flavour] ??= createKernels(flavour === "simd" ? simdModule : relaxedModule, { flavour });
   const kernels = kernelsByFlavour[flavour];
+  if (name === "peak" || name === "peakFused") {
+    // k = iterations of the 112-flop probe body.
+    const kind = name === "peak" ? "mul+add" : "fused";
+    const c = { run: () => kernels.peakProbe(k, kind), info: "" };
+    cases.set(key, c);
+    return c;
+  }
+  if (name === "attention" || name === "ortAttentionMms" || name === "ortAttentionMha") {
+    // Shape "seq x heads x headDim": self-attention over [1, seq, heads·headDim].
+    const [seq, heads, headDim] = [m, k, n];
+    const q = random(seq * heads * headDim);
+    const kk = random(seq * heads * headDim, 0.5);
+    const v = random(seq * heads * headDim);
+    let run: () => unknown;
+    if (name === "attention") {
+      run = () => kernels.attention(q, kk, v, { batch: 1, qLen: seq, heads, headDim });
+    } else {
+      ort ??= initOrt();
+      const o = await ort;
+      const graph = name === "ortAttentionMms" ? attentionMatMulSoftmaxGraph : multiHeadAttentionGraph;
+      const s = await o.InferenceSession.create(graph(seq, heads, headDim), {
+        intraOpNumThreads: 1,
+        interOpNumThreads: 1,
+        executionMode: "sequential",
+        graphOptimizationLevel: "all",
+      });
+      const dims = [1, seq, heads * headDim];
+      const feeds = {
+        Q: new o.Tensor("float32", q, dims),
+        K: new o.Tensor("float32", kk, dims),
+        V: new o.Tensor("float32", v, dims),
+      };
+      run = () => s.run(feeds);
+    }
+    const c = { run, info: "" };
+    cases.set(key, c);
+    return c;
+  }
   const a = random(m * k);
   const w = random(k * n, 0.05);
   const qw = kernels.quantizeWeights(w, { k, n });
@@ -54,7 +98,11 @@ async function prepare(name: string, m: number, k: number, n: number) {
   const base = name.replace(/:simd$/, "");
   let run: () => unknown;
   let info = "";
-  if (base === "int8MatMul") {
+  if (base === "gemm") {
+    const p = kernels.packMatrix(w, { k, n });
+    const out = new Float32Array(m * n);
+    run = () => kernels.gemm(a, p, { m, out });
+  } else if (base === "int8MatMul") {
     const p = kernels.packInt8Matrix(qw, { k, n });
     run = () => kernels.int8MatMul(qa.values, p, { m });
   } else if (base === "int8Gemm") {
@@ -78,7 +126,11 @@ async function prepare(name: string, m: number, k: number, n: number) {
       executionMode: "sequential",
       graphOptimizationLevel: "all",
     } as const;
-    if (base === "ortMatMulInteger") {
+    if (base === "ortMatMul") {
+      const s = await o.InferenceSession.create(matmulGraph(m, k, n, w), options);
+      const t = new o.Tensor("float32", a, [m, k]);
+      run = () => s.run({ A: t });
+    } else if (base === "ortMatMulInteger") {
       const s = await o.InferenceSession.create(matmulIntegerGraph(m, k, n, qw.values), options);
       const t = new o.Tensor(
         "uint8",

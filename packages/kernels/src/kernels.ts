@@ -103,8 +103,12 @@ export interface Kernels {
   l2Normalize(x: Float32Array, options: { rows: number; dim: number; eps?: number }): Float32Array;
   cosineSimilarity(queries: Float32Array, corpus: Float32Array, options: { dim: number; eps?: number }): Float32Array;
   topK(scores: Float32Array, k: number, options: { rows: number }): TopKResult;
-  /** Benchmark probe: runs `iterations` x 112 flops of independent f32x4 mul+add chains (14 chains). */
-  peakProbe(iterations: number): number;
+  /**
+   * Benchmark probe: runs `iterations` x 112 flops of 14 independent f32x4 multiply-add chains,
+   * as mul then add ("mul+add", the default) or as the fused multiply-add of the relaxed build
+   * ("fused"; the same as "mul+add" in the plain build).
+   */
+  peakProbe(iterations: number, kind?: "mul+add" | "fused"): number;
 }
 
 const DEFAULT_BUDGET = 1024 * 1024 * 1024;
@@ -160,7 +164,8 @@ export function createKernels(module: WebAssembly.Module, options: KernelsOption
     l2Normalize: (x, o) => l2Normalize(ctx, x, o),
     cosineSimilarity: (q, c, o) => cosineSimilarity(ctx, q, c, o),
     topK: (s, k, o) => topK(ctx, s, k, o),
-    peakProbe: (iterations) => wasm.peakChains(iterations),
+    peakProbe: (iterations, kind = "mul+add") =>
+      kind === "fused" ? wasm.peakFusedChains(iterations) : wasm.peakChains(iterations),
   };
 }
 

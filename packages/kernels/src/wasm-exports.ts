@@ -94,4 +94,5 @@ export interface KernelExports {
   cosineSimilarity(a: number, b: number, out: number, qRows: number, nRows: number, dim: number, eps: number): void;
   topK(scores: number, rows: number, cols: number, k: number, outIdx: number, outVal: number): void;
   peakChains(iterations: number): number;
+  peakFusedChains(iterations: number): number;
 }

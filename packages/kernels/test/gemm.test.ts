@@ -20,6 +20,20 @@ describe("f32 gemm vs reference", () => {
     }
   });
 
+  it("matches for every row count 1-13 (every mix of the 6-, 3-, 2- and 1-row tiles)", () => {
+    const random = rng(3);
+    const [k, n] = [19, 21];
+    const b = randomF32(random, k * n);
+    const bias = randomF32(random, n);
+    const packed = kernels.packMatrix(b, { k, n });
+    for (let m = 1; m <= 13; m++) {
+      const a = randomF32(random, m * k);
+      const residual = randomF32(random, m * n);
+      const got = kernels.gemm(a, packed, { m, bias, activation: "gelu", residual });
+      expectClose(got, referenceGemm({ a, b, m, k, n, bias, activation: "gelu", residual }));
+    }
+  });
+
   it.each(["none", "gelu", "gelu_tanh"] as const)("fuses bias, %s and residual", (activation) => {
     const random = rng(2);
     for (const [m, k, n] of [
