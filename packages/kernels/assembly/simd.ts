@@ -139,17 +139,6 @@ export const ACTIVATION_NONE: i32 = 0;
 export const ACTIVATION_GELU_ERF: i32 = 1;
 export const ACTIVATION_GELU_TANH: i32 = 2;
 
-// Not inlined on purpose: epilogues call it 8 times per tile and the body is large.
-function geluErfCall(x: v128): v128 { return geluErfv(x); }
-function geluTanhCall(x: v128): v128 { return geluTanhv(x); }
-
-// @ts-expect-error: decorator
-@inline export function activate(x: v128, activation: i32): v128 {
-  if (activation == ACTIVATION_GELU_ERF) return geluErfCall(x);
-  if (activation == ACTIVATION_GELU_TANH) return geluTanhCall(x);
-  return x;
-}
-
 // @ts-expect-error: decorator
 @inline export function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
