@@ -1,14 +1,7 @@
-import {
-  dtypeSize,
-  loadModel,
-  loadModelFolder,
-  type Model,
-  type ModelSource,
-  StaticEmbeddingModel,
-  sourceFromUri,
-} from "@edgeformers/engine";
+import { dtypeSize, loadModelFolder, type Model, type ModelSource, StaticEmbeddingModel } from "@edgeformers/engine";
 import { featureExtraction, l2Normalize, pool, rerank } from "@edgeformers/pipelines";
-import { type Metrics, ModelCache, modelMemoryBudget, ProblemError, type ResolvedModel } from "@edgeformers/server";
+import { type Metrics, ProblemError, type ResolvedModel } from "@edgeformers/server";
+import { IsolateModels, type ModelBindings } from "@edgeformers/server/model-loader";
 import { finishVector } from "./vectors.js";
 
 export interface EmbedRequestOptions {
@@ -45,11 +38,7 @@ export interface Embedder {
   ): Promise<{ index: number; score: number }[]>;
 }
 
-export interface EmbedBindings {
-  MODELS?: R2Bucket;
-  /** Bytes the isolate's loaded models may hold together (default 100 MiB). */
-  MODEL_MEMORY_BYTES?: string;
-}
+export type EmbedBindings = ModelBindings;
 
 /** model2vec's default max_length: the reference outputs are computed with it. */
 const MODEL2VEC_MAX_LENGTH = 512;
@@ -185,82 +174,36 @@ function noPrompt(name: string): ProblemError {
   });
 }
 
-/** The model's source: its `r2:` prefix in the MODELS bucket, or its base URL. */
-function sourceFor(model: ResolvedModel, env: { MODELS?: R2Bucket }): ModelSource {
-  try {
-    return sourceFromUri(model.entry.source, { r2: env.MODELS, r2Name: "MODELS" });
-  } catch (error) {
-    throw new ProblemError({ status: 503, slug: "model-unavailable", detail: (error as Error).message });
-  }
+/** A Model2Vec folder: the tables are read in place from the safetensors bytes. */
+async function loadStatic(source: ModelSource): Promise<Embedder> {
+  const folder = await loadModelFolder(source);
+  // The size of the tables is what the model holds.
+  const weights = folder.weights;
+  const bytes = weights
+    ? weights.names.reduce((sum, name) => {
+        const info = weights.info(name);
+        return sum + info.shape.reduce((a, b) => a * b, 1) * dtypeSize(info.dtype);
+      }, 0)
+    : 0;
+  return new StaticEmbedder(
+    StaticEmbeddingModel.fromFolder(folder, { normalize: false }),
+    folder.config.normalize === true,
+    bytes,
+  );
 }
 
-async function load(model: ResolvedModel, env: EmbedBindings, metrics: Metrics): Promise<Embedder> {
-  const started = Date.now();
-  const { entry } = model;
-  try {
-    const source = sourceFor(model, env);
-    let embedder: Embedder;
-    if (entry.backend === "static") {
-      const folder = await loadModelFolder(source);
-      // The tables are read in place from the safetensors bytes: their size is what the model holds.
-      const weights = folder.weights;
-      const bytes = weights
-        ? weights.names.reduce((sum, name) => {
-            const info = weights.info(name);
-            return sum + info.shape.reduce((a, b) => a * b, 1) * dtypeSize(info.dtype);
-          }, 0)
-        : 0;
-      embedder = new StaticEmbedder(
-        StaticEmbeddingModel.fromFolder(folder, { normalize: false }),
-        folder.config.normalize === true,
-        bytes,
-      );
-    } else {
-      if (entry.backend === "ort" && !onnxruntime) {
-        throw new ProblemError({
-          status: 501,
-          slug: "backend-not-available",
-          detail: `Model "${model.name}" uses the ort backend, which this build leaves out; deploy wrangler.ort.jsonc.`,
-          field: "model",
-        });
-      }
-      embedder = new EncoderEmbedder(
-        await loadModel(source, {
-          ...(entry.backend ? { backend: entry.backend } : {}),
-          ...(entry.dtype ? { dtype: entry.dtype } : {}),
-          ...(entry.backend === "ort" && onnxruntime ? { onnxruntime: await onnxruntime() } : {}),
-        }),
-      );
-    }
-    metrics.recordModelLoad(model.name, (Date.now() - started) / 1000);
-    return embedder;
-  } catch (error) {
-    if (error instanceof ProblemError) throw error;
-    throw new ProblemError({
-      status: 503,
-      slug: "model-unavailable",
-      detail: `Model "${model.name}" could not be loaded: ${(error as Error).message}`,
-    });
-  }
-}
+/** This isolate's embedders, within its memory budget. */
+const embedders = new IsolateModels<Embedder>(
+  (embedder) => embedder.bytes,
+  async (model, source, loadEngineModel) =>
+    model.entry.backend === "static" ? loadStatic(source) : new EncoderEmbedder(await loadEngineModel()),
+);
 
-/**
- * Where onnxruntime comes from for `backend: "ort"` models. Only the ORT build (src/ort.ts,
- * wrangler.ort.jsonc) provides it, so the default build never bundles onnxruntime-web.
- */
-let onnxruntime: (() => Promise<unknown>) | undefined;
-
+/** Called by the ORT build (src/ort.ts) only, so the default build never bundles onnxruntime-web. */
 export function useOnnxRuntime(provider: () => Promise<unknown>): void {
-  onnxruntime = provider;
+  embedders.useOnnxRuntime(provider);
 }
-
-/** This isolate's models, within its memory budget (least recently used dropped first). */
-let loaded: ModelCache<Embedder> | undefined;
 
 export function getEmbedder(model: ResolvedModel, env: EmbedBindings, metrics: Metrics): Promise<Embedder> {
-  const { entry } = model;
-  loaded ??= new ModelCache<Embedder>(modelMemoryBudget(env), (embedder) => embedder.bytes);
-  return loaded.get(`${model.name}\u0000${entry.source}\u0000${entry.backend ?? ""}\u0000${entry.dtype ?? ""}`, () =>
-    load(model, env, metrics),
-  );
+  return embedders.get(model, env, metrics);
 }

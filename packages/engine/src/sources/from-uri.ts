@@ -15,7 +15,12 @@ export interface SourceFromUriOptions {
  */
 export function sourceFromUri(uri: string, options: SourceFromUriOptions = {}): ModelSource {
   if (uri.startsWith("r2:")) {
-    if (!options.r2) throw new TypeError(`${uri} names an R2 bucket, but no bucket binding was given`);
+    if (!options.r2) {
+      const binding = options.r2Name
+        ? `the ${options.r2Name} bucket binding is missing`
+        : "no bucket binding was given";
+      throw new TypeError(`${uri} names an R2 bucket, but ${binding}`);
+    }
     return new R2Source(options.r2, { prefix: uri.slice(3), name: options.r2Name ?? "bucket" });
   }
   if (/^https?:\/\//.test(uri)) return new HttpSource(uri);
