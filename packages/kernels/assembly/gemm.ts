@@ -70,10 +70,6 @@ const TILE: usize = memory.data(TILE_ROWS * NR * 4, 16);
  * rows on the right edge (the arena keeps slack there); never writes outside C.
  */
 export function gemmF32(a: usize, packed: usize, c: usize, m: i32, n: i32, k: i32, bias: usize, residual: usize, activation: i32): void {
-  if (!ASC_FEATURE_RELAXED_SIMD) {
-    gemmF32Plain(a, packed, c, m, n, k, bias, residual, activation);
-    return;
-  }
   const panels = (n + NR - 1) / NR;
   const rowBytes = <usize>k * 4;
   // Bias (and the residual, when there is no activation) are added as tiles are stored; GELU
@@ -84,7 +80,7 @@ export function gemmF32(a: usize, packed: usize, c: usize, m: i32, n: i32, k: i3
     const panel = packed + <usize>(p * k * NR) * 4;
     const col = p * NR;
     let i = 0;
-    {
+    if (ASC_FEATURE_RELAXED_SIMD) {
       for (; i + 6 <= m; i += 6) {
         tile6(a + <usize>i * rowBytes, panel, rowBytes);
         storeTile(6, i, c, n, col, bias, tileResidual);
@@ -251,87 +247,4 @@ function tile1(a0: usize, panel: usize, rowBytes: usize): void {
     off += 4;
   }
   saveTileRow(0, c00, c01);
-}
-
-/**
- * The plain build's GEMM: 3×8 tiles with the epilogue applied as each tile is stored, rows past
- * M clamped to the last row (computed, never stored). Node 20's V8 runs this form ~4% faster on
- * the engine's forward than the split tile/strip form above, which is what workerd's V8 needs.
- */
-function gemmF32Plain(a: usize, packed: usize, c: usize, m: i32, n: i32, k: i32, bias: usize, residual: usize, activation: i32): void {
-  const MR = 3;
-  const panels = (n + NR - 1) / NR;
-  const rowBytes = <usize>k * 4;
-  const outRowBytes = <usize>n * 4;
-  // Panel-outer order: one K x 8 panel stays in L1 while every row block streams past it.
-  for (let p = 0; p < panels; p++) {
-    const panel = packed + <usize>(p * k * NR) * 4;
-    const col = p * NR;
-    for (let i = 0; i < m; i += MR) {
-      // Rows past M are clamped to the last row: computed, never stored.
-      const a0 = a + <usize>i * rowBytes;
-      const a1 = a + <usize>min(i + 1, m - 1) * rowBytes;
-      const a2 = a + <usize>min(i + 2, m - 1) * rowBytes;
-      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-      let bp = panel;
-      let off: usize = 0;
-      let b0: v128, b1: v128, x: v128;
-      // Unrolled by 2 with immediate offsets: fewer address computations and loop checks
-      // per multiply-add (V8 puts an interrupt check on every loop back-edge).
-      const end2 = (rowBytes >> 3) << 3;
-      while (off < end2) {
-        b0 = v128.load(bp, 0); b1 = v128.load(bp, 16);
-        x = v128.load32_splat(a0 + off, 0); c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
-        x = v128.load32_splat(a1 + off, 0); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
-        x = v128.load32_splat(a2 + off, 0); c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
-        b0 = v128.load(bp, 32); b1 = v128.load(bp, 48);
-        x = v128.load32_splat(a0 + off, 4); c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
-        x = v128.load32_splat(a1 + off, 4); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
-        x = v128.load32_splat(a2 + off, 4); c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
-        bp += 64;
-        off += 8;
-      }
-      while (off < rowBytes) {
-        b0 = v128.load(bp, 0); b1 = v128.load(bp, 16);
-        x = v128.load32_splat(a0 + off, 0); c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
-        x = v128.load32_splat(a1 + off, 0); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
-        x = v128.load32_splat(a2 + off, 0); c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
-        bp += 32;
-        off += 4;
-      }
-      const rows = min(MR, m - i);
-      let cRow = c + <usize>i * outRowBytes;
-      let rRow: usize = residual ? residual + <usize>i * outRowBytes : 0;
-      storeRow(cRow, col, n, epilogue(c00, bias, rRow, col, activation), epilogue(c01, bias, rRow, col + 4, activation));
-      if (rows > 1) {
-        cRow += outRowBytes; if (rRow) rRow += outRowBytes;
-        storeRow(cRow, col, n, epilogue(c10, bias, rRow, col, activation), epilogue(c11, bias, rRow, col + 4, activation));
-      }
-      if (rows > 2) {
-        cRow += outRowBytes; if (rRow) rRow += outRowBytes;
-        storeRow(cRow, col, n, epilogue(c20, bias, rRow, col, activation), epilogue(c21, bias, rRow, col + 4, activation));
-      }
-    }
-  }
-}
-
-// @ts-expect-error: decorator
-@inline function epilogue(acc: v128, bias: usize, residualRow: usize, col: i32, activation: i32): v128 {
-  if (bias) acc = f32x4.add(acc, v128.load(bias + <usize>col * 4));
-  acc = activate(acc, activation);
-  if (residualRow) acc = f32x4.add(acc, v128.load(residualRow + <usize>col * 4));
-  return acc;
-}
-
-// Not inlined on purpose: the plain epilogue calls it 8 times per tile and the body is large.
-function geluErfCall(x: v128): v128 { return geluErfv(x); }
-function geluTanhCall(x: v128): v128 { return geluTanhv(x); }
-
-// @ts-expect-error: decorator
-@inline function activate(x: v128, activation: i32): v128 {
-  if (activation == ACTIVATION_GELU_ERF) return geluErfCall(x);
-  if (activation == ACTIVATION_GELU_TANH) return geluTanhCall(x);
-  return x;
 }

@@ -7,95 +7,61 @@
 //    relaxed build's GEMM); in the plain build it is the same as peakChains.
 import { F_PEAK_ADD, F_PEAK_MUL, f32Const, madd } from "./simd";
 
+// Both probes are this one body; `fused` is a constant at each call, so each export keeps one form.
 // @ts-expect-error: decorator
-@inline function mulAdd(a: v128, b: v128, c: v128): v128 {
-  return f32x4.add(f32x4.mul(a, b), c);
+@inline function step(a: v128, b: v128, c: v128, fused: bool): v128 {
+  return fused ? madd(a, b, c) : f32x4.add(f32x4.mul(a, b), c);
+}
+
+// @ts-expect-error: decorator
+@inline function chains(iterations: i32, fused: bool): f32 {
+  // Loaded, not literal: see the constant tables in simd.ts.
+  const m = f32Const(F_PEAK_MUL);
+  const c = f32Const(F_PEAK_ADD);
+  let a0 = f32x4.splat(0.05);
+  let a1 = f32x4.splat(0.10);
+  let a2 = f32x4.splat(0.15);
+  let a3 = f32x4.splat(0.20);
+  let a4 = f32x4.splat(0.25);
+  let a5 = f32x4.splat(0.30);
+  let a6 = f32x4.splat(0.35);
+  let a7 = f32x4.splat(0.40);
+  let a8 = f32x4.splat(0.45);
+  let a9 = f32x4.splat(0.50);
+  let a10 = f32x4.splat(0.55);
+  let a11 = f32x4.splat(0.60);
+  let a12 = f32x4.splat(0.65);
+  let a13 = f32x4.splat(0.70);
+  for (let i = 0; i < iterations; i++) {
+    a0 = step(a0, m, c, fused); a1 = step(a1, m, c, fused);
+    a2 = step(a2, m, c, fused); a3 = step(a3, m, c, fused);
+    a4 = step(a4, m, c, fused); a5 = step(a5, m, c, fused);
+    a6 = step(a6, m, c, fused); a7 = step(a7, m, c, fused);
+    a8 = step(a8, m, c, fused); a9 = step(a9, m, c, fused);
+    a10 = step(a10, m, c, fused); a11 = step(a11, m, c, fused);
+    a12 = step(a12, m, c, fused); a13 = step(a13, m, c, fused);
+  }
+  let s = a0;
+  s = f32x4.add(s, a1);
+  s = f32x4.add(s, a2);
+  s = f32x4.add(s, a3);
+  s = f32x4.add(s, a4);
+  s = f32x4.add(s, a5);
+  s = f32x4.add(s, a6);
+  s = f32x4.add(s, a7);
+  s = f32x4.add(s, a8);
+  s = f32x4.add(s, a9);
+  s = f32x4.add(s, a10);
+  s = f32x4.add(s, a11);
+  s = f32x4.add(s, a12);
+  s = f32x4.add(s, a13);
+  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
 }
 
 export function peakChains(iterations: i32): f32 {
-  // Loaded, not literal: see the constant tables in simd.ts.
-  const m = f32Const(F_PEAK_MUL);
-  const c = f32Const(F_PEAK_ADD);
-  let a0 = f32x4.splat(0.05);
-  let a1 = f32x4.splat(0.10);
-  let a2 = f32x4.splat(0.15);
-  let a3 = f32x4.splat(0.20);
-  let a4 = f32x4.splat(0.25);
-  let a5 = f32x4.splat(0.30);
-  let a6 = f32x4.splat(0.35);
-  let a7 = f32x4.splat(0.40);
-  let a8 = f32x4.splat(0.45);
-  let a9 = f32x4.splat(0.50);
-  let a10 = f32x4.splat(0.55);
-  let a11 = f32x4.splat(0.60);
-  let a12 = f32x4.splat(0.65);
-  let a13 = f32x4.splat(0.70);
-  for (let i = 0; i < iterations; i++) {
-    a0 = mulAdd(a0, m, c); a1 = mulAdd(a1, m, c);
-    a2 = mulAdd(a2, m, c); a3 = mulAdd(a3, m, c);
-    a4 = mulAdd(a4, m, c); a5 = mulAdd(a5, m, c);
-    a6 = mulAdd(a6, m, c); a7 = mulAdd(a7, m, c);
-    a8 = mulAdd(a8, m, c); a9 = mulAdd(a9, m, c);
-    a10 = mulAdd(a10, m, c); a11 = mulAdd(a11, m, c);
-    a12 = mulAdd(a12, m, c); a13 = mulAdd(a13, m, c);
-  }
-  let s = a0;
-  s = f32x4.add(s, a1);
-  s = f32x4.add(s, a2);
-  s = f32x4.add(s, a3);
-  s = f32x4.add(s, a4);
-  s = f32x4.add(s, a5);
-  s = f32x4.add(s, a6);
-  s = f32x4.add(s, a7);
-  s = f32x4.add(s, a8);
-  s = f32x4.add(s, a9);
-  s = f32x4.add(s, a10);
-  s = f32x4.add(s, a11);
-  s = f32x4.add(s, a12);
-  s = f32x4.add(s, a13);
-  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+  return chains(iterations, false);
 }
 
 export function peakFusedChains(iterations: i32): f32 {
-  // Loaded, not literal: see the constant tables in simd.ts.
-  const m = f32Const(F_PEAK_MUL);
-  const c = f32Const(F_PEAK_ADD);
-  let a0 = f32x4.splat(0.05);
-  let a1 = f32x4.splat(0.10);
-  let a2 = f32x4.splat(0.15);
-  let a3 = f32x4.splat(0.20);
-  let a4 = f32x4.splat(0.25);
-  let a5 = f32x4.splat(0.30);
-  let a6 = f32x4.splat(0.35);
-  let a7 = f32x4.splat(0.40);
-  let a8 = f32x4.splat(0.45);
-  let a9 = f32x4.splat(0.50);
-  let a10 = f32x4.splat(0.55);
-  let a11 = f32x4.splat(0.60);
-  let a12 = f32x4.splat(0.65);
-  let a13 = f32x4.splat(0.70);
-  for (let i = 0; i < iterations; i++) {
-    a0 = madd(a0, m, c); a1 = madd(a1, m, c);
-    a2 = madd(a2, m, c); a3 = madd(a3, m, c);
-    a4 = madd(a4, m, c); a5 = madd(a5, m, c);
-    a6 = madd(a6, m, c); a7 = madd(a7, m, c);
-    a8 = madd(a8, m, c); a9 = madd(a9, m, c);
-    a10 = madd(a10, m, c); a11 = madd(a11, m, c);
-    a12 = madd(a12, m, c); a13 = madd(a13, m, c);
-  }
-  let s = a0;
-  s = f32x4.add(s, a1);
-  s = f32x4.add(s, a2);
-  s = f32x4.add(s, a3);
-  s = f32x4.add(s, a4);
-  s = f32x4.add(s, a5);
-  s = f32x4.add(s, a6);
-  s = f32x4.add(s, a7);
-  s = f32x4.add(s, a8);
-  s = f32x4.add(s, a9);
-  s = f32x4.add(s, a10);
-  s = f32x4.add(s, a11);
-  s = f32x4.add(s, a12);
-  s = f32x4.add(s, a13);
-  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+  return chains(iterations, true);
 }
