@@ -5,6 +5,7 @@
 // the running max, running sum and output accumulator per row (QB x D) plus one 4 x KEY_BLOCK
 // score tile: never the Lq x Lk matrix.
 // Masked scores are -Infinity; a query row whose keys are all masked outputs zeros.
+import { TILE, tile6 } from "./gemm";
 import { expv, hmax, madd } from "./simd";
 
 // Query rows per micro-tile: 6 in the relaxed build, whose fused multiply-add leaves registers for
@@ -160,64 +161,23 @@ function packKeys(k: usize, b: i32, h: i32, lk: i32, hd: i32, d: i32, scale: f32
 
 /** 6 query rows x 8 keys of Q·(scale·K)ᵀ (relaxed build), stored into the score tile at column j. */
 function scoreTile6(q0: usize, rowStride: usize, panel: usize, d: i32, scores: usize, j: i32): void {
-  let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
-  let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
-  let s40 = f32x4.splat(0), s41 = f32x4.splat(0), s50 = f32x4.splat(0), s51 = f32x4.splat(0);
-  let bp = panel;
-  let qp = q0;
-  const end = q0 + <usize>d * 4;
-  let b0: v128, b1: v128, x: v128;
-  while (qp < end) {
-    b0 = v128.load(bp); b1 = v128.load(bp, 16);
-    x = v128.load32_splat(qp); s00 = madd(x, b0, s00); s01 = madd(x, b1, s01);
-    x = v128.load32_splat(qp + rowStride); s10 = madd(x, b0, s10); s11 = madd(x, b1, s11);
-    x = v128.load32_splat(qp + 2 * rowStride); s20 = madd(x, b0, s20); s21 = madd(x, b1, s21);
-    x = v128.load32_splat(qp + 3 * rowStride); s30 = madd(x, b0, s30); s31 = madd(x, b1, s31);
-    x = v128.load32_splat(qp + 4 * rowStride); s40 = madd(x, b0, s40); s41 = madd(x, b1, s41);
-    x = v128.load32_splat(qp + 5 * rowStride); s50 = madd(x, b0, s50); s51 = madd(x, b1, s51);
-    bp += 32;
-    qp += 4;
-  }
-  const t = scores + <usize>j * 4;
+  tile6(q0, rowStride, panel, 32, d);
   const rowBytes: usize = KEY_BLOCK * 4;
-  v128.store(t, s00); v128.store(t, s01, 16);
-  v128.store(t + rowBytes, s10); v128.store(t + rowBytes, s11, 16);
-  v128.store(t + 2 * rowBytes, s20); v128.store(t + 2 * rowBytes, s21, 16);
-  v128.store(t + 3 * rowBytes, s30); v128.store(t + 3 * rowBytes, s31, 16);
-  v128.store(t + 4 * rowBytes, s40); v128.store(t + 4 * rowBytes, s41, 16);
-  v128.store(t + 5 * rowBytes, s50); v128.store(t + 5 * rowBytes, s51, 16);
+  for (let r = 0; r < 6; r++) {
+    const t = scores + <usize>r * rowBytes + <usize>j * 4;
+    v128.store(t, v128.load(TILE + <usize>r * 32));
+    v128.store(t, v128.load(TILE + <usize>r * 32, 16), 16);
+  }
 }
 
 /** O[6, d0..d0+8] += P[6, 0..jn] · V[j0..j0+jn, d0..d0+8] (relaxed build). */
 function accumulatePV6(acc: usize, accStride: usize, scores: usize, vBase: usize, vStride: usize, jn: i32): void {
-  let o00 = v128.load(acc), o01 = v128.load(acc, 16);
-  let o10 = v128.load(acc + accStride), o11 = v128.load(acc + accStride, 16);
-  let o20 = v128.load(acc + 2 * accStride), o21 = v128.load(acc + 2 * accStride, 16);
-  let o30 = v128.load(acc + 3 * accStride), o31 = v128.load(acc + 3 * accStride, 16);
-  let o40 = v128.load(acc + 4 * accStride), o41 = v128.load(acc + 4 * accStride, 16);
-  let o50 = v128.load(acc + 5 * accStride), o51 = v128.load(acc + 5 * accStride, 16);
-  const rowBytes: usize = KEY_BLOCK * 4;
-  let vp = vBase;
-  let sp = scores;
-  const end = scores + <usize>jn * 4;
-  let v0: v128, v1: v128, p: v128;
-  while (sp < end) {
-    v0 = v128.load(vp); v1 = v128.load(vp, 16);
-    p = v128.load32_splat(sp); o00 = madd(p, v0, o00); o01 = madd(p, v1, o01);
-    p = v128.load32_splat(sp + rowBytes); o10 = madd(p, v0, o10); o11 = madd(p, v1, o11);
-    p = v128.load32_splat(sp + 2 * rowBytes); o20 = madd(p, v0, o20); o21 = madd(p, v1, o21);
-    p = v128.load32_splat(sp + 3 * rowBytes); o30 = madd(p, v0, o30); o31 = madd(p, v1, o31);
-    p = v128.load32_splat(sp + 4 * rowBytes); o40 = madd(p, v0, o40); o41 = madd(p, v1, o41);
-    p = v128.load32_splat(sp + 5 * rowBytes); o50 = madd(p, v0, o50); o51 = madd(p, v1, o51);
-    vp += vStride;
-    sp += 4;
+  tile6(scores, <usize>KEY_BLOCK * 4, vBase, vStride, jn);
+  for (let r = 0; r < 6; r++) {
+    const o = acc + <usize>r * accStride;
+    v128.store(o, f32x4.add(v128.load(o), v128.load(TILE + <usize>r * 32)));
+    v128.store(o, f32x4.add(v128.load(o, 16), v128.load(TILE + <usize>r * 32, 16)), 16);
   }
-  v128.store(acc, o00); v128.store(acc, o01, 16);
-  v128.store(acc + accStride, o10); v128.store(acc + accStride, o11, 16);
-  v128.store(acc + 2 * accStride, o20); v128.store(acc + 2 * accStride, o21, 16);
-  v128.store(acc + 3 * accStride, o30); v128.store(acc + 3 * accStride, o31, 16);
-  v128.store(acc + 4 * accStride, o40); v128.store(acc + 4 * accStride, o41, 16);
-  v128.store(acc + 5 * accStride, o50); v128.store(acc + 5 * accStride, o51, 16);
 }
 
 /**

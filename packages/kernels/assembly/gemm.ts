@@ -62,7 +62,8 @@ export function packB(src: usize, k: i32, n: i32, transposed: bool, dst: usize):
 //  - 3×8: mul+add needs a temporary per product; a 4×8 tile spilled and measured ~5% slower.
 //  - 2×8 and 1×8: the last rows when M is not a multiple of 3 (M = 128 leaves 2).
 const TILE_ROWS: i32 = 6;
-const TILE: usize = memory.data(TILE_ROWS * NR * 4, 16);
+/** The 6×8 f32 result of the last tile call. */
+export const TILE: usize = memory.data(TILE_ROWS * NR * 4, 16);
 
 /**
  * C = A · packed(B) with fused epilogue: bias[N] (0 = none), activation (see simd.ts),
@@ -82,7 +83,7 @@ export function gemmF32(a: usize, packed: usize, c: usize, m: i32, n: i32, k: i3
     let i = 0;
     if (ASC_FEATURE_RELAXED_SIMD) {
       for (; i + 6 <= m; i += 6) {
-        tile6(a + <usize>i * rowBytes, panel, rowBytes);
+        tile6(a + <usize>i * rowBytes, rowBytes, panel, NR * 4, k);
         storeTile(6, i, c, n, col, bias, tileResidual);
       }
     }
@@ -155,23 +156,28 @@ function activationStrip(c: usize, m: i32, n: i32, col: i32, residual: usize, ac
   v128.store(TILE + <usize>(r * NR) * 4, hi, 16);
 }
 
-function tile6(a0: usize, panel: usize, rowBytes: usize): void {
+/**
+ * TILE[6, 8] = Σ_s A[r, s] · B[s, 0..8] over `steps` steps: A holds one f32 per step for each of
+ * 6 rows `aStride` bytes apart, B one row of 8 f32 per step, rows `bStride` bytes apart. GEMM
+ * runs it on packed panels (bStride 32); attention on Q·(packed K) and on P·V.
+ */
+export function tile6(a0: usize, aStride: usize, b: usize, bStride: usize, steps: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   let c40 = f32x4.splat(0), c41 = f32x4.splat(0), c50 = f32x4.splat(0), c51 = f32x4.splat(0);
-  let bp = panel;
+  let bp = b;
   let ap = a0;
-  const end = a0 + rowBytes;
+  const end = a0 + <usize>steps * 4;
   let b0: v128, b1: v128, x: v128;
   while (ap < end) {
     b0 = v128.load(bp, 0); b1 = v128.load(bp, 16);
     x = v128.load32_splat(ap); c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
-    x = v128.load32_splat(ap + rowBytes); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
-    x = v128.load32_splat(ap + 2 * rowBytes); c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
-    x = v128.load32_splat(ap + 3 * rowBytes); c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
-    x = v128.load32_splat(ap + 4 * rowBytes); c40 = madd(x, b0, c40); c41 = madd(x, b1, c41);
-    x = v128.load32_splat(ap + 5 * rowBytes); c50 = madd(x, b0, c50); c51 = madd(x, b1, c51);
-    bp += 32;
+    x = v128.load32_splat(ap + aStride); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
+    x = v128.load32_splat(ap + 2 * aStride); c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
+    x = v128.load32_splat(ap + 3 * aStride); c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
+    x = v128.load32_splat(ap + 4 * aStride); c40 = madd(x, b0, c40); c41 = madd(x, b1, c41);
+    x = v128.load32_splat(ap + 5 * aStride); c50 = madd(x, b0, c50); c51 = madd(x, b1, c51);
+    bp += bStride;
     ap += 4;
   }
   saveTileRow(0, c00, c01);
