@@ -16,7 +16,7 @@
 // Activation layout: blocks of MR rows (M padded); within a block, for each k-quad, the MR
 // rows' 4 bytes side by side (4·MR bytes), so one pointer with immediate offsets reaches them.
 
-import { dequant, storeRow } from "./int8gemm";
+import { dequant, packInt8Groups, storeLanes, storeRow } from "./int8gemm";
 import { F_ROUND_MAGIC, f32Const, I8_63, I8_64, I8_MINUS_63, I_ABS_MASK, i32Const } from "./simd";
 
 const NR: i32 = 8;
@@ -39,25 +39,8 @@ export function quantizedRows7Bytes(m: i32, k: i32): i32 {
 
 /** `transposed`: src is [N, K] (one row per output channel) instead of [K, N]. */
 export function packInt8Dot(src: usize, k: i32, n: i32, transposed: bool, dst: usize): void {
-  const kq = quads(k) * 4;
   const panels = (n + NR - 1) / NR;
-  let out = dst;
-  for (let p = 0; p < panels; p++) {
-    for (let kk = 0; kk < kq; kk += 4) {
-      for (let c = 0; c < NR; c++) {
-        const col = p * NR + c;
-        for (let d = 0; d < 4; d++) {
-          const row = kk + d;
-          let value: i32 = 0;
-          if (col < n && row < k) {
-            value = transposed ? load<i8>(src + <usize>(col * k + row)) : load<i8>(src + <usize>(row * n + col));
-          }
-          store<i8>(out, <i8>value);
-          out++;
-        }
-      }
-    }
-  }
+  const out = packInt8Groups(src, k, n, transposed, dst, 4, false);
   for (let col = 0; col < panels * NR; col++) {
     let sum = 0;
     if (col < n) {
@@ -127,10 +110,7 @@ export function quantizeRows7(x: usize, m: i32, k: i32, qOut: usize, q7Out: usiz
         const q8 = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(q0, q1), i16x8.narrow_i32x4_s(q2, q3));
         const u = i8x16.add(i8x16.max_s(lo, i8x16.min_s(hi, q8)), offset);
         const dst = block + <usize>(j >> 2) * quadStride;
-        v128.store32_lane(dst, u, 0);
-        v128.store32_lane(dst + quadStride, u, 1);
-        v128.store32_lane(dst + 2 * quadStride, u, 2);
-        v128.store32_lane(dst + 3 * quadStride, u, 3);
+        storeLanes(dst, u, quadStride);
       }
     }
     for (; j < kqn * 4; j++) {
@@ -164,10 +144,7 @@ export function packQuantizedRows7(q8: usize, m: i32, k: i32, q7Out: usize): i32
       const u = i8x16.add(v128.load(row + <usize>j), offset); // [-64, 63] -> [0, 127]
       bad = v128.or(bad, u); // a value out of range sets bit 7 of u
       const dst = block + <usize>(j >> 2) * quadStride;
-      v128.store32_lane(dst, u, 0);
-      v128.store32_lane(dst + quadStride, u, 1);
-      v128.store32_lane(dst + 2 * quadStride, u, 2);
-      v128.store32_lane(dst + 3 * quadStride, u, 3);
+      storeLanes(dst, u, quadStride);
     }
     if (i8x16.bitmask(bad)) j = 0; // rescan the row below to find the index
     for (; j < kqn * 4; j++) {

@@ -14,6 +14,15 @@ const NR: i32 = 8;
 // Rows per micro-tile: 3 x 8 keeps the 6 accumulators plus the loads V8 hoists to the top of
 // the loop body (2 B + 3 A vectors) well within 16 xmm registers (see gemm.ts).
 const MR: i32 = 3;
+/** Stores the four 32-bit lanes of v at dst, dst + stride, dst + 2·stride, dst + 3·stride. */
+// @ts-expect-error: decorator
+@inline export function storeLanes(dst: usize, v: v128, stride: usize): void {
+  v128.store32_lane(dst, v, 0);
+  v128.store32_lane(dst + stride, v, 1);
+  v128.store32_lane(dst + 2 * stride, v, 2);
+  v128.store32_lane(dst + 3 * stride, v, 3);
+}
+
 /** Byte offset of row r's (a[j], a[j+1]) pair in the kernel layout (j even). */
 // @ts-ignore: decorator
 @inline function pairOffset(r: i32, j: i32, kp: i32): usize {
@@ -38,25 +47,41 @@ export function quantizedRowsBytes(m: i32, k: i32): i32 {
 
 /** `transposed`: src is [N, K] (one row per output channel) instead of [K, N]. */
 export function packInt8(src: usize, k: i32, n: i32, transposed: bool, dst: usize): void {
-  const kp = evenK(k);
+  packInt8Groups(src, k, n, transposed, dst, 2, true);
+}
+
+/**
+ * Packs int8 weights into panels of NR columns, interleaving `group` consecutive k of each column
+ * (K padded to a multiple of `group` with zeros): the i16 kernel reads k pairs widened to i16
+ * (`group` 2, `widen`), the byte dot kernel k quads as bytes (`group` 4). Returns the end of the
+ * packed bytes. `transposed`: src is [N, K] instead of [K, N].
+ */
+export function packInt8Groups(src: usize, k: i32, n: i32, transposed: bool, dst: usize, group: i32, widen: bool): usize {
+  const kg = ((k + group - 1) / group) * group;
   const panels = (n + NR - 1) / NR;
   let out = dst;
   for (let p = 0; p < panels; p++) {
-    for (let kk = 0; kk < kp; kk += 2) {
+    for (let kk = 0; kk < kg; kk += group) {
       for (let c = 0; c < NR; c++) {
         const col = p * NR + c;
-        for (let dk = 0; dk < 2; dk++) {
-          const row = kk + dk;
+        for (let d = 0; d < group; d++) {
+          const row = kk + d;
           let value: i32 = 0;
           if (col < n && row < k) {
             value = transposed ? load<i8>(src + <usize>(col * k + row)) : load<i8>(src + <usize>(row * n + col));
           }
-          store<i16>(out, <i16>value);
-          out += 2;
+          if (widen) {
+            store<i16>(out, <i16>value);
+            out += 2;
+          } else {
+            store<i8>(out, <i8>value);
+            out++;
+          }
         }
       }
     }
   }
+  return out;
 }
 
 /**
@@ -107,10 +132,7 @@ export function quantizeRows(x: usize, m: i32, k: i32, qOut: usize, q16Out: usiz
         const q = i16x8.max_s(lo, i16x8.min_s(hi, i16x8.narrow_i32x4_s(q0, q1)));
         // Each 32-bit lane is one (a[k], a[k+1]) pair; pairs of a row are 4·MR bytes apart.
         const dst = block + <usize>(j >> 1) * pairStride;
-        v128.store32_lane(dst, q, 0);
-        v128.store32_lane(dst + pairStride, q, 1);
-        v128.store32_lane(dst + 2 * pairStride, q, 2);
-        v128.store32_lane(dst + 3 * pairStride, q, 3);
+        storeLanes(dst, q, pairStride);
       }
     }
     for (; j < kp; j++) {
@@ -145,10 +167,7 @@ export function packQuantizedRows(q8: usize, m: i32, k: i32, q16Out: usize): voi
     for (; j + 8 <= k; j += 8) {
       const q = i16x8.extend_low_i8x16_s(v128.load64_zero(row + <usize>j));
       const dst = block + <usize>(j >> 1) * pairStride;
-      v128.store32_lane(dst, q, 0);
-      v128.store32_lane(dst + pairStride, q, 1);
-      v128.store32_lane(dst + 2 * pairStride, q, 2);
-      v128.store32_lane(dst + 3 * pairStride, q, 3);
+      storeLanes(dst, q, pairStride);
     }
     for (; j < kp; j++) {
       const q: i32 = j < k ? <i32>load<i8>(row + <usize>j) : 0;

@@ -12,6 +12,7 @@ import {
   i32Result,
   type QuantizedRows,
   type QuantizedWeights,
+  quantizeRowsWith,
   runQuantizedGemm,
 } from "./int8-gemm.ts";
 import type { QuantizedGemmKernel } from "./wasm-exports.ts";
@@ -103,19 +104,7 @@ export function quantizeRows7(
   x: Float32Array,
   options: { rows: number; cols: number },
 ): QuantizedRows {
-  const { rows, cols } = options;
-  checkDim("rows", rows);
-  checkDim("cols", cols);
-  checkArray("x", x, Float32Array, rows * cols, `[rows=${rows}, cols=${cols}]`);
-  checkFinite("x", x);
-  const { arena, wasm } = ctx;
-  return arena.scoped(() => {
-    const src = arena.copyIn(x, "x");
-    const q = arena.alloc(rows * cols, "quantized rows");
-    const s = arena.alloc(rows * 4, "row scales");
-    wasm.quantizeRows7(src, rows, cols, q, 0, s);
-    return { values: arena.i8(q, rows * cols).slice(), scales: arena.f32(s, rows).slice() };
-  });
+  return quantizeRowsWith(ctx, x, options, "quantizeRows7");
 }
 
 function runDot(

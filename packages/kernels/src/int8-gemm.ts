@@ -55,6 +55,16 @@ export function quantizeRows(
   x: Float32Array,
   options: { rows: number; cols: number },
 ): QuantizedRows {
+  return quantizeRowsWith(ctx, x, options, "quantizeRows");
+}
+
+/** quantizeRows (8-bit) or quantizeRows7 (7-bit, int8DotGemm's) on checked input, int8 values out. */
+export function quantizeRowsWith(
+  ctx: KernelContext,
+  x: Float32Array,
+  options: { rows: number; cols: number },
+  quantizer: "quantizeRows" | "quantizeRows7",
+): QuantizedRows {
   const { rows, cols } = options;
   checkDim("rows", rows);
   checkDim("cols", cols);
@@ -65,7 +75,7 @@ export function quantizeRows(
     const src = arena.copyIn(x, "x");
     const q = arena.alloc(rows * cols, "quantized rows");
     const s = arena.alloc(rows * 4, "row scales");
-    wasm.quantizeRows(src, rows, cols, q, 0, s);
+    wasm[quantizer](src, rows, cols, q, 0, s);
     return { values: arena.i8(q, rows * cols).slice(), scales: arena.f32(s, rows).slice() };
   });
 }
