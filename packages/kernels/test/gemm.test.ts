@@ -20,7 +20,7 @@ describe("f32 gemm vs reference", () => {
     }
   });
 
-  it("matches for every row count 1-13 (every mix of the 6-, 3-, 2- and 1-row tiles)", () => {
+  it("matches for every row count 1-13 (every mix of the 6-, 4-, 3-, 2- and 1-row tiles)", () => {
     const random = rng(3);
     const [k, n] = [19, 21];
     const b = randomF32(random, k * n);
@@ -31,6 +31,26 @@ describe("f32 gemm vs reference", () => {
       const residual = randomF32(random, m * n);
       const got = kernels.gemm(a, packed, { m, bias, activation: "gelu", residual });
       expectClose(got, referenceGemm({ a, b, m, k, n, bias, activation: "gelu", residual }));
+    }
+  });
+
+  it("accumulates K in blocks for few rows (M <= 24): row counts 1-25, K across block edges", () => {
+    // The kernel splits K into 128-step blocks when M <= 24: C gets the bias on the first block,
+    // sums on the others and the residual on the last. K = 128, 129 and 300 (128 + 128 + 44).
+    const random = rng(4);
+    const n = 13;
+    for (const k of [128, 129, 300]) {
+      const b = randomF32(random, k * n, 0.1);
+      const bias = randomF32(random, n);
+      const packed = kernels.packMatrix(b, { k, n, transposed: true });
+      for (let m = 1; m <= 25; m++) {
+        const a = randomF32(random, m * k);
+        const residual = randomF32(random, m * n);
+        for (const activation of ["none", "gelu"] as const) {
+          const got = kernels.gemm(a, packed, { m, bias, activation, residual });
+          expectClose(got, referenceGemm({ a, b, m, k, n, bias, activation, residual, transposed: true }));
+        }
+      }
     }
   });
 
