@@ -8,11 +8,16 @@ export { gemmF32, packB, packedBBytes } from "./gemm";
 export {
   int8GemmDot,
   int8GemmDotExact,
+  int8GemmDotSplit,
+  int8GemmDotSplitExact,
   packedInt8DotBytes,
   packInt8Dot,
   packQuantizedRows7,
+  packQuantizedRowsSplit,
   quantizedRows7Bytes,
+  quantizedRowsSplitBytes,
   quantizeRows7,
+  quantizeRowsSplit,
 } from "./int8dot";
 export {
   int8Gemm,

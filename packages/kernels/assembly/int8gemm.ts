@@ -87,6 +87,28 @@ export function packInt8(src: usize, k: i32, n: i32, transposed: bool, dst: usiz
 }
 
 /**
+ * max|x| over a row of k floats. Computed on the bit patterns with the sign cleared: for
+ * non-negative floats the integer order is the float order, and Inf/NaN patterns (>= 0x7f800000)
+ * exceed every finite one, so a non-finite input always yields a non-finite scale (callers check
+ * the scales instead of scanning the input again). pmaxsd is one instruction; f32x4.max is a
+ * long sequence.
+ */
+// @ts-expect-error: decorator
+@inline export function maxAbs(row: usize, k: i32): f32 {
+  const absMask = i32Const(I_ABS_MASK);
+  let vmax0 = i32x4.splat(0), vmax1 = i32x4.splat(0);
+  let j = 0;
+  for (; j + 8 <= k; j += 8) {
+    vmax0 = i32x4.max_s(vmax0, v128.and(v128.load(row + <usize>j * 4), absMask));
+    vmax1 = i32x4.max_s(vmax1, v128.and(v128.load(row + <usize>j * 4, 16), absMask));
+  }
+  const vmax = i32x4.max_s(vmax0, vmax1);
+  let maxBits = max(max(i32x4.extract_lane(vmax, 0), i32x4.extract_lane(vmax, 1)), max(i32x4.extract_lane(vmax, 2), i32x4.extract_lane(vmax, 3)));
+  for (; j < k; j++) maxBits = max(maxBits, load<i32>(row + <usize>j * 4) & 0x7fffffff);
+  return reinterpret<f32>(maxBits);
+}
+
+/**
  * Per-row symmetric quantization: scale = max|x| / 127, q = roundHalfEven(x · (1/scale)).
  * An all-zero row gets scale 0 and q = 0. Writes int8 values to qOut (if non-zero), the
  * widened i16 values in kernel layout (see quantizedRowsBytes) to q16Out (if non-zero) and the
@@ -96,25 +118,10 @@ export function quantizeRows(x: usize, m: i32, k: i32, qOut: usize, q16Out: usiz
   const kp = evenK(k);
   for (let r = 0; r < m; r++) {
     const row = x + <usize>(r * k) * 4;
-    // max|x| on the bit patterns with the sign cleared: for non-negative floats the integer
-    // order is the float order, and Inf/NaN patterns (>= 0x7f800000) exceed every finite one,
-    // so a non-finite input always yields a non-finite scale (callers check the scales instead
-    // of scanning the input again). pmaxsd is one instruction; f32x4.max is a long sequence.
-    const absMask = i32Const(I_ABS_MASK);
-    let vmax0 = i32x4.splat(0), vmax1 = i32x4.splat(0);
-    let j = 0;
-    for (; j + 8 <= k; j += 8) {
-      vmax0 = i32x4.max_s(vmax0, v128.and(v128.load(row + <usize>j * 4), absMask));
-      vmax1 = i32x4.max_s(vmax1, v128.and(v128.load(row + <usize>j * 4, 16), absMask));
-    }
-    const vmax = i32x4.max_s(vmax0, vmax1);
-    let maxBits = max(max(i32x4.extract_lane(vmax, 0), i32x4.extract_lane(vmax, 1)), max(i32x4.extract_lane(vmax, 2), i32x4.extract_lane(vmax, 3)));
-    for (; j < k; j++) maxBits = max(maxBits, load<i32>(row + <usize>j * 4) & 0x7fffffff);
-    const maxAbs = reinterpret<f32>(maxBits);
-    const scale: f32 = maxAbs / 127;
+    const scale: f32 = maxAbs(row, k) / 127;
     const inv: f32 = scale > 0 ? <f32>1 / scale : 0;
     store<f32>(scalesOut + <usize>r * 4, scale);
-    j = 0;
+    let j = 0;
     if (!qOut) {
       // Hot path (int8Gemm): 8 values at a time, written straight into the kernel layout.
       // Same arithmetic as the scalar loop below (f32 multiply, round half to even, clamp).

@@ -34,6 +34,7 @@ const I32_TABLE: usize = memory.data<i32>([
   127, 0x80000000, 0x7fffffff,
   0xc1c1c1c1, 0x3f3f3f3f, 0x40404040, // i8 lanes: -63, 63, 64
   0xff81ff81, 0x007f007f, // i16 lanes: -127, 127
+  0x7f7f7f7f, 0x80808080, 0x81818181, // i8 lanes: 127, -128, -127
 ]);
 const I_EXP_BIAS = 0;
 const I_SIGN_BIT = 1;
@@ -43,6 +44,9 @@ export const I8_63 = 4;
 export const I8_64 = 5;
 export const I16_MINUS_127 = 6;
 export const I16_127 = 7;
+export const I8_127 = 8;
+export const I8_MINUS_128 = 9;
+export const I8_MINUS_127 = 10;
 
 /** F32_TABLE[index] in every lane. */
 // @ts-expect-error: decorator

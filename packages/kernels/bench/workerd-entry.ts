@@ -117,6 +117,15 @@ async function prepare(name: string, m: number, k: number, n: number) {
     const p = kernels.packInt8DotMatrix(qw, { k, n });
     run = () => kernels.int8DotGemm(a, p, { m });
     info = `native=${kernels.int8DotNative()}`;
+  } else if (base === "int8DotMatMul8") {
+    // 8-bit activations (int8MatMul's qa) on the dot instruction, split into two 7-bit halves.
+    const p = kernels.packInt8DotMatrix(qw, { k, n });
+    run = () => kernels.int8DotMatMul(qa.values, p, { m, activationBits: 8 });
+    info = `native=${kernels.int8DotNative()}`;
+  } else if (base === "int8DotGemm8") {
+    const p = kernels.packInt8DotMatrix(qw, { k, n });
+    run = () => kernels.int8DotGemm(a, p, { m, activationBits: 8 });
+    info = `native=${kernels.int8DotNative()}`;
   } else {
     ort ??= initOrt();
     const o = await ort;

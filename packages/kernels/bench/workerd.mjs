@@ -67,9 +67,11 @@ const names = [
   "ortMatMul",
   "int8MatMul",
   "int8DotMatMul",
+  "int8DotMatMul8",
   "ortMatMulInteger",
   "int8Gemm",
   "int8DotGemm",
+  "int8DotGemm8",
   "ortDynamicQuant",
 ];
 // The SIMD128 peak in the same worker: 14 mul+add chains (the issue's definition) and 14 fused
@@ -158,11 +160,20 @@ const lines = [
     return `| ${r.shape} | ${ms(r.gemm)} | ${ms(r.ortMatMul)} | ${x(r.ortMatMul, r.gemm)} | ${ours.toFixed(1)} | ${pct(ours, peakGflops)} | ${pct(ours, fusedPeakGflops)} | ${pct(gflops(r.shape, r.ortMatMul), peakGflops)} |`;
   }),
   "",
-  "| shape | core: int8MatMul | core: int8DotMatMul | ORT-web MatMulInteger | int8MatMul vs ORT | int8DotMatMul vs ORT | full: int8Gemm | full: int8DotGemm | ORT-web DQL→MatMulInteger→Cast→Mul | int8Gemm vs ORT | int8DotGemm vs ORT |",
-  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  "int8 with 8-bit activations like MatMulInteger's u8 (int8MatMul / int8Gemm on i16 dots; int8DotMatMul8 / int8DotGemm8 on the byte dot, split into two 7-bit halves, bit-identical to int8Gemm), and with 7-bit activations (int8DotMatMul / int8DotGemm, one dot per 16 multiply-adds):",
+  "",
+  "| shape | core: int8MatMul | core: int8DotMatMul8 | core: int8DotMatMul (7-bit) | ORT-web MatMulInteger | int8MatMul vs ORT | int8DotMatMul8 vs ORT | int8DotMatMul (7-bit) vs ORT |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|",
   ...results.map(
     (r) =>
-      `| ${r.shape} | ${ms(r.int8MatMul)} | ${ms(r.int8DotMatMul)} | ${ms(r.ortMatMulInteger)} | ${x(r.ortMatMulInteger, r.int8MatMul)} | ${x(r.ortMatMulInteger, r.int8DotMatMul)} | ${ms(r.int8Gemm)} | ${ms(r.int8DotGemm)} | ${ms(r.ortDynamicQuant)} | ${x(r.ortDynamicQuant, r.int8Gemm)} | ${x(r.ortDynamicQuant, r.int8DotGemm)} |`,
+      `| ${r.shape} | ${ms(r.int8MatMul)} | ${ms(r.int8DotMatMul8)} | ${ms(r.int8DotMatMul)} | ${ms(r.ortMatMulInteger)} | ${x(r.ortMatMulInteger, r.int8MatMul)} | ${x(r.ortMatMulInteger, r.int8DotMatMul8)} | ${x(r.ortMatMulInteger, r.int8DotMatMul)} |`,
+  ),
+  "",
+  "| shape | full: int8Gemm | full: int8DotGemm8 | full: int8DotGemm (7-bit) | ORT-web DQL→MatMulInteger→Cast→Mul | int8Gemm vs ORT | int8DotGemm8 vs ORT | int8DotGemm (7-bit) vs ORT |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|",
+  ...results.map(
+    (r) =>
+      `| ${r.shape} | ${ms(r.int8Gemm)} | ${ms(r.int8DotGemm8)} | ${ms(r.int8DotGemm)} | ${ms(r.ortDynamicQuant)} | ${x(r.ortDynamicQuant, r.int8Gemm)} | ${x(r.ortDynamicQuant, r.int8DotGemm8)} | ${x(r.ortDynamicQuant, r.int8DotGemm)} |`,
   ),
   "",
   "| attention | ours | ORT-web MatMul–Softmax–MatMul | ORT-web MultiHeadAttention | vs ORT's best |",

@@ -7,7 +7,7 @@ export { EmbeddingTables, type EmbeddingTablesInput, type EmbedOptions } from ".
 export type { Mask } from "./errors.ts";
 export { supportsRelaxedSimd } from "./feature-detect.ts";
 export { type Activation, type GemmOptions, PackedMatrix, type PackOptions } from "./gemm.ts";
-export { PackedInt8DotMatrix } from "./int8-dot.ts";
+export { type ActivationBits, type Int8DotGemmOptions, PackedInt8DotMatrix } from "./int8-dot.ts";
 export { type Int8GemmOptions, PackedInt8Matrix, type QuantizedRows, type QuantizedWeights } from "./int8-gemm.ts";
 export { chooseModule, createKernels, type KernelFlavour, type Kernels, type KernelsOptions } from "./kernels.ts";
 export type { LayerNormOptions } from "./layer-norm.ts";

@@ -33,8 +33,31 @@ export class PackedInt8DotMatrix extends WasmResident {
   }
 }
 
-type DotGemm = QuantizedGemmKernel;
+/** Activation precision of the dot path: 7-bit (one dot instruction) or 8-bit (two, split). */
+export type ActivationBits = 7 | 8;
+
+export interface Int8DotGemmOptions extends Int8GemmOptions {
+  /**
+   * 7 (default): activations quantized to 7 bits (quantizeRows7), one dot instruction per 16
+   * multiply-adds. 8: quantized as int8Gemm does (quantizeRows, 8 bits) and split into two 7-bit
+   * halves, two instructions; the result is int8Gemm's, bit for bit.
+   */
+  readonly activationBits?: ActivationBits;
+}
+
+interface DotGemm {
+  /** On 7-bit activations (quantizeRows7's layout). */
+  seven: QuantizedGemmKernel;
+  /** On 8-bit activations split in two (quantizeRowsSplit's layout). */
+  eight: QuantizedGemmKernel;
+}
 const dotKernels = new WeakMap<KernelContext, DotGemm>();
+
+function checkBits(bits: unknown): ActivationBits {
+  if (bits === undefined) return 7;
+  if (bits !== 7 && bits !== 8) throw new TypeError(`activationBits must be 7 or 8, got ${String(bits)}`);
+  return bits;
+}
 
 /**
  * The GEMM entry to use on this engine: int8GemmDot, unless its compiled code gives wrong sums.
@@ -64,14 +87,16 @@ function dotKernel(ctx: KernelContext): DotGemm {
     const got = arena.i32(out, m * n);
     return got.every((v, i) => v === want[i]);
   });
-  kernel = ok ? wasm.int8GemmDot : wasm.int8GemmDotExact;
+  kernel = ok
+    ? { seven: wasm.int8GemmDot, eight: wasm.int8GemmDotSplit }
+    : { seven: wasm.int8GemmDotExact, eight: wasm.int8GemmDotSplitExact };
   dotKernels.set(ctx, kernel);
   return kernel;
 }
 
 /** Whether the probe found int8GemmDot's compiled code exact on this instance (see dotKernel). */
 export function int8DotProbePasses(ctx: KernelContext): boolean {
-  return dotKernel(ctx) === ctx.wasm.int8GemmDot;
+  return dotKernel(ctx).seven === ctx.wasm.int8GemmDot;
 }
 
 /** Packs int8 weights (from quantizeWeights) for int8DotGemm: about K·N bytes + 8·N. */
@@ -111,27 +136,36 @@ function runDot(
   ctx: KernelContext,
   a: Float32Array,
   b: PackedInt8DotMatrix,
-  options: Int8GemmOptions,
+  options: Int8DotGemmOptions,
   raw: boolean,
 ): number {
   WasmResident.checkOwner("b", b, PackedInt8DotMatrix, ctx);
   const { wasm } = ctx;
+  const kernels = dotKernel(ctx);
+  if (checkBits(options.activationBits) === 8) {
+    return runQuantizedGemm(ctx, a, b, options, raw, {
+      quantizedBytes: wasm.quantizedRowsSplitBytes,
+      quantize: (x, m, k, split, scales) => wasm.quantizeRowsSplit(x, m, k, split, scales),
+      multiply: kernels.eight,
+    });
+  }
   return runQuantizedGemm(ctx, a, b, options, raw, {
     quantizedBytes: wasm.quantizedRows7Bytes,
     quantize: (x, m, k, q7, scales) => wasm.quantizeRows7(x, m, k, 0, q7, scales),
-    multiply: dotKernel(ctx),
+    multiply: kernels.seven,
   });
 }
 
 /**
- * out[M, N] = (qa · qw) · rowScale · colScale + bias, with qa = quantizeRows7(a) (7-bit).
- * `options.out` as for int8Gemm: the result is written there (it may be `a`).
+ * out[M, N] = (qa · qw) · rowScale · colScale + bias, with qa = quantizeRows7(a) (7-bit), or
+ * quantizeRows(a) with activationBits 8. `options.out` as for int8Gemm: the result is written
+ * there (it may be `a`).
  */
 export function int8DotGemm(
   ctx: KernelContext,
   a: Float32Array,
   b: PackedInt8DotMatrix,
-  options: Int8GemmOptions,
+  options: Int8DotGemmOptions,
 ): Float32Array {
   WasmResident.checkOwner("b", b, PackedInt8DotMatrix, ctx);
   return f32Result(ctx, options, b.n, () => runDot(ctx, a, b, options, false));
@@ -142,37 +176,45 @@ export function int8DotGemmAccumulators(
   ctx: KernelContext,
   a: Float32Array,
   b: PackedInt8DotMatrix,
-  options: { m: number },
+  options: { m: number; activationBits?: ActivationBits },
 ): Int32Array {
   return i32Result(ctx, options.m, b.n, () => runDot(ctx, a, b, options, true));
 }
 
 /**
  * Integer core on already-quantized rows: Σ_k qa[m, k] · qw[k, n] as i32 (ONNX MatMulInteger
- * with zero points 0), for qa [M, K] with every value in [-64, 63] (7-bit; quantizeRows7
- * gives [-63, 63]). A value out of range throws, naming its index.
+ * with zero points 0). qa is [M, K] with every value in [-64, 63] (7-bit, the default;
+ * quantizeRows7 gives [-63, 63]) or, with activationBits 8, in [-127, 127]. A value out of range
+ * throws, naming its index.
  */
 export function int8DotMatMul(
   ctx: KernelContext,
   qa: Int8Array,
   b: PackedInt8DotMatrix,
-  options: { m: number },
+  options: { m: number; activationBits?: ActivationBits },
 ): Int32Array {
   WasmResident.checkOwner("b", b, PackedInt8DotMatrix, ctx);
   const { m } = options;
   checkDim("m", m);
+  const bits = checkBits(options.activationBits);
   const { k, n } = b;
   checkArray("qa", qa, Int8Array, m * k, `[m=${m}, k=${k}]`);
   const { arena, wasm } = ctx;
   return arena.scoped(() => {
     const src = arena.copyIn(qa, "qa");
-    const q7 = arena.alloc(wasm.quantizedRows7Bytes(m, k), "activations");
-    const bad = wasm.packQuantizedRows7(src, m, k, q7);
+    const eight = bits === 8;
+    const layout = arena.alloc(
+      eight ? wasm.quantizedRowsSplitBytes(m, k) : wasm.quantizedRows7Bytes(m, k),
+      "activations",
+    );
+    const bad = eight ? wasm.packQuantizedRowsSplit(src, m, k, layout) : wasm.packQuantizedRows7(src, m, k, layout);
     if (bad !== 0) {
-      throw new RangeError(`qa[${bad - 1}] is ${qa[bad - 1]}; int8DotMatMul needs values in [-64, 63]`);
+      const range = eight ? "[-127, 127]" : "[-64, 63]";
+      throw new RangeError(`qa[${bad - 1}] is ${qa[bad - 1]}; int8DotMatMul needs values in ${range}`);
     }
     const out = arena.alloc(m * n * 4, "output");
-    dotKernel(ctx)(q7, 0, b.ptr, b.scalesPtr, 0, out, m, n, k, 1);
+    const kernels = dotKernel(ctx);
+    (eight ? kernels.eight : kernels.seven)(layout, 0, b.ptr, b.scalesPtr, 0, out, m, n, k, 1);
     return arena.i32(out, m * n).slice();
   });
 }

@@ -12,6 +12,8 @@ import {
 } from "./embedding.ts";
 import { type GemmOptions, gemm, type PackedMatrix, type PackOptions, packMatrix } from "./gemm.ts";
 import {
+  type ActivationBits,
+  type Int8DotGemmOptions,
   int8DotGemm,
   int8DotGemmAccumulators,
   int8DotMatMul,
@@ -75,15 +77,28 @@ export interface Kernels {
   /** Per-row symmetric 7-bit quantization (q in [-63, 63], scale = max|x| / 63), as inside int8DotGemm. */
   quantizeRows7(x: Float32Array, options: { rows: number; cols: number }): QuantizedRows;
   /**
-   * Like int8Gemm, but activations are quantized to 7 bits (quantizeRows7) and the product runs on
-   * i32x4.relaxed_dot_i8x16_i7x16_add_s (one instruction per 16 multiply-adds with AVX-VNNI / ARM
-   * sdot). Bit-identical in both builds and on every engine; fast only in the relaxed-SIMD build
-   * on engines that lower the instruction natively (not Node 20's V8).
+   * Like int8Gemm, but the product runs on i32x4.relaxed_dot_i8x16_i7x16_add_s (one instruction
+   * per 16 multiply-adds with AVX-VNNI / ARM sdot). Activations are quantized to 7 bits
+   * (quantizeRows7) by default; with `activationBits: 8` they are int8Gemm's 8-bit values, split
+   * into two 7-bit halves (two instructions), and the result equals int8Gemm's bit for bit.
+   * Bit-identical in both builds and on every engine; fast only in the relaxed-SIMD build on
+   * engines that lower the instruction natively (not Node 20's V8).
    */
-  int8DotGemm(a: Float32Array, b: PackedInt8DotMatrix, options: Int8GemmOptions): Float32Array;
-  int8DotGemmAccumulators(a: Float32Array, b: PackedInt8DotMatrix, options: { m: number }): Int32Array;
-  /** Integer core of int8DotGemm on already-quantized rows, every value in [-64, 63]: Σ_k qa·qw as i32. */
-  int8DotMatMul(qa: Int8Array, b: PackedInt8DotMatrix, options: { m: number }): Int32Array;
+  int8DotGemm(a: Float32Array, b: PackedInt8DotMatrix, options: Int8DotGemmOptions): Float32Array;
+  int8DotGemmAccumulators(
+    a: Float32Array,
+    b: PackedInt8DotMatrix,
+    options: { m: number; activationBits?: ActivationBits },
+  ): Int32Array;
+  /**
+   * Integer core of int8DotGemm on already-quantized rows: Σ_k qa·qw as i32. Values in [-64, 63]
+   * (7-bit, default) or, with `activationBits: 8`, in [-127, 127].
+   */
+  int8DotMatMul(
+    qa: Int8Array,
+    b: PackedInt8DotMatrix,
+    options: { m: number; activationBits?: ActivationBits },
+  ): Int32Array;
   /**
    * True if int8DotGemm runs the relaxed dot instruction (relaxed-SIMD flavour, and a probe found
    * the engine's code for it exact; false in Node 20, whose V8 miscompiles it in the baseline

@@ -46,6 +46,11 @@ export interface KernelExports {
   packQuantizedRows7(q8: number, m: number, k: number, q7Out: number): number;
   int8GemmDotExact: QuantizedGemmKernel;
   int8GemmDot: QuantizedGemmKernel;
+  quantizedRowsSplitBytes(m: number, k: number): number;
+  packQuantizedRowsSplit(q8: number, m: number, k: number, out: number): number;
+  quantizeRowsSplit(x: number, m: number, k: number, out: number, scalesOut: number): void;
+  int8GemmDotSplit: QuantizedGemmKernel;
+  int8GemmDotSplitExact: QuantizedGemmKernel;
   attentionScratchBytes(lk: number, d: number): number;
   attention(
     q: number,

@@ -132,6 +132,72 @@ describe("int8 dot GEMM (7-bit activations, relaxed byte dot product)", () => {
     expect(() => kernels.int8DotGemm(a, packed, { m, out: new Float32Array(3) })).toThrow(/out has length 3/);
   });
 
+  describe("activationBits 8 (int8Gemm's 8-bit activations, split into two 7-bit halves)", () => {
+    it("equals int8Gemm bit for bit: accumulators and dequantized output with bias and GELU", () => {
+      const random = rng(26);
+      // m 1-13 covers one to three 5-row blocks with every remainder; k and n cross the 4-k
+      // quad and 8-column panel edges.
+      for (let trial = 0; trial < 40; trial++) {
+        const m = trial < 13 ? trial + 1 : randomInt(random, 1, 31);
+        const k = randomInt(random, 1, 90);
+        const n = randomInt(random, 1, 35);
+        const transposed = trial % 2 === 1;
+        const a = randomF32(random, m * k, 4);
+        const w = randomF32(random, k * n, 0.3);
+        const bias = trial % 3 === 0 ? undefined : randomF32(random, n);
+        const qw = kernels.quantizeWeights(w, { k, n, transposed });
+        const dot = kernels.packInt8DotMatrix(qw, { k, n, transposed });
+        const i16 = kernels.packInt8Matrix(qw, { k, n, transposed });
+        const qa = referenceQuantizeRows(a, m, k, 127);
+        const acc = referenceInt8Accumulate(qa.values, qw.values, m, k, n, transposed);
+        expect(kernels.int8DotGemmAccumulators(a, dot, { m, activationBits: 8 })).toEqual(acc);
+        const want = referenceDequantize(acc, qa.scales, qw.scales, m, n, bias);
+        expect(kernels.int8DotGemm(a, dot, { m, bias, activationBits: 8 })).toEqual(want);
+        const activation = "gelu";
+        expect(kernels.int8DotGemm(a, dot, { m, bias, activation, activationBits: 8 })).toEqual(
+          kernels.int8Gemm(a, i16, { m, bias, activation }),
+        );
+      }
+    });
+
+    it("int8DotMatMul is exact on the whole [-127, 127] x [-128, 127] range, extremes included", () => {
+      const random = rng(27);
+      for (let trial = 0; trial < 20; trial++) {
+        const m = randomInt(random, 1, 17);
+        const k = randomInt(random, 1, 70);
+        const n = randomInt(random, 1, 30);
+        const extremes = trial % 4 === 0;
+        const qa = Int8Array.from({ length: m * k }, (_, i) =>
+          extremes ? (i % 2 ? -127 : 127) : randomInt(random, -127, 127),
+        );
+        const values = Int8Array.from({ length: k * n }, (_, i) =>
+          extremes ? (i % 3 ? -128 : 127) : randomInt(random, -128, 127),
+        );
+        const packed = kernels.packInt8DotMatrix({ values, scales: new Float32Array(n).fill(1) }, { k, n });
+        expect(kernels.int8DotMatMul(qa, packed, { m, activationBits: 8 })).toEqual(
+          referenceInt8Accumulate(qa, values, m, k, n),
+        );
+      }
+    });
+
+    it("rejects -128 naming the index, and activationBits other than 7 or 8", () => {
+      const [m, k, n] = [3, 40, 8];
+      const packed = kernels.packInt8DotMatrix({ values: new Int8Array(k * n), scales: new Float32Array(n) }, { k, n });
+      for (const index of [0, 37, 119]) {
+        const qa = new Int8Array(m * k);
+        qa[index] = -128;
+        expect(() => kernels.int8DotMatMul(qa, packed, { m, activationBits: 8 })).toThrow(
+          `qa[${index}] is -128; int8DotMatMul needs values in [-127, 127]`,
+        );
+      }
+      const bad = { m, activationBits: 16 } as unknown as { m: number; activationBits: 8 };
+      expect(() => kernels.int8DotMatMul(new Int8Array(m * k), packed, bad)).toThrow(
+        /activationBits must be 7 or 8, got 16/,
+      );
+      expect(() => kernels.int8DotGemm(new Float32Array(m * k), packed, bad)).toThrow(TypeError);
+    });
+  });
+
   it("int8DotNative reports the relaxed instruction only in the relaxed flavour", () => {
     expect(typeof kernels.int8DotNative()).toBe("boolean");
     if (kernels.flavour === "simd") expect(kernels.int8DotNative()).toBe(false);

@@ -19,6 +19,9 @@ export function runScenarios(kernels: Kernels): ScenarioResults {
   const qa = kernels.quantizeRows(a, { rows: m, cols: k });
   out.int8MatMul = Array.from(kernels.int8MatMul(qa.values, kernels.packInt8Matrix(qw, { k, n }), { m }));
   out.int8DotGemm = Array.from(kernels.int8DotGemm(a, kernels.packInt8DotMatrix(qw, { k, n }), { m, bias }));
+  out.int8DotGemm8 = Array.from(
+    kernels.int8DotGemm(a, kernels.packInt8DotMatrix(qw, { k, n }), { m, bias, activationBits: 8 }),
+  );
   const [batch, seq, heads, headDim] = [2, 21, 2, 32];
   const hd = heads * headDim;
   const q = randomF32(random, batch * seq * hd, 2);
