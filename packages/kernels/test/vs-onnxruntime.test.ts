@@ -113,6 +113,13 @@ describe("int8 gemm vs onnxruntime MatMulInteger", () => {
     const ortAcc = Y.data as Int32Array;
     expect(kernels.int8GemmAccumulators(a, packed, { m })).toEqual(ortAcc);
     expect(kernels.int8MatMul(qa.values, packed, { m })).toEqual(ortAcc);
+    // The byte-dot path with 8-bit activations: the same integers.
+    const packedDot8 = kernels.packInt8DotMatrix(qw, { k, n });
+    expect(kernels.int8DotMatMul(qa.values, packedDot8, { m, activationBits: 8 })).toEqual(ortAcc);
+    expect(kernels.int8DotGemmAccumulators(a, packedDot8, { m, activationBits: 8 })).toEqual(ortAcc);
+    expect(kernels.int8DotGemm(a, packedDot8, { m, bias, activationBits: 8 })).toEqual(
+      referenceDequantize(ortAcc, qa.scales, qw.scales, m, n, bias),
+    );
     // The 7-bit path on the same weights: ORT's MatMulInteger on 7-bit activations.
     const qa7 = referenceQuantizeRows(a, m, k, 63);
     const { Y: Y7 } = await runOnnx(g.build(), {
