@@ -215,6 +215,20 @@ function activationStrip(c: usize, m: i32, n: i32, col: i32, residual: usize, ac
  * runs it on packed panels (bStride 32); attention on Q·(packed K) and on P·V.
  */
 export function tile6(a0: usize, aStride: usize, b: usize, bStride: usize, steps: i32): void {
+  tileRows(6, a0, aStride, b, bStride, steps);
+}
+
+/** TILE[4, 8], as tile6 on packed panels (relaxed build only: with mul+add it spills). */
+function tile4(a0: usize, aStride: usize, b: usize, steps: i32): void {
+  tileRows(4, a0, aStride, b, NR * 4, steps);
+}
+
+/**
+ * The body of tile6 and tile4: `rows` is a constant at each (inlined) call, so the unused rows'
+ * statements fold away and each caller gets the straight-line loop written here.
+ */
+// @ts-expect-error: decorator
+@inline function tileRows(rows: i32, a0: usize, aStride: usize, b: usize, bStride: usize, steps: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   let c40 = f32x4.splat(0), c41 = f32x4.splat(0), c50 = f32x4.splat(0), c51 = f32x4.splat(0);
@@ -228,8 +242,10 @@ export function tile6(a0: usize, aStride: usize, b: usize, bStride: usize, steps
     x = v128.load32_splat(ap + aStride); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
     x = v128.load32_splat(ap + 2 * aStride); c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
     x = v128.load32_splat(ap + 3 * aStride); c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
-    x = v128.load32_splat(ap + 4 * aStride); c40 = madd(x, b0, c40); c41 = madd(x, b1, c41);
-    x = v128.load32_splat(ap + 5 * aStride); c50 = madd(x, b0, c50); c51 = madd(x, b1, c51);
+    if (rows > 4) {
+      x = v128.load32_splat(ap + 4 * aStride); c40 = madd(x, b0, c40); c41 = madd(x, b1, c41);
+      x = v128.load32_splat(ap + 5 * aStride); c50 = madd(x, b0, c50); c51 = madd(x, b1, c51);
+    }
     bp += bStride;
     ap += 4;
   }
@@ -237,8 +253,10 @@ export function tile6(a0: usize, aStride: usize, b: usize, bStride: usize, steps
   saveTileRow(1, c10, c11);
   saveTileRow(2, c20, c21);
   saveTileRow(3, c30, c31);
-  saveTileRow(4, c40, c41);
-  saveTileRow(5, c50, c51);
+  if (rows > 4) {
+    saveTileRow(4, c40, c41);
+    saveTileRow(5, c50, c51);
+  }
 }
 
 /** TILE[3, 8] from 3 rows `aStride` bytes apart and `steps` rows of a packed panel (32 bytes apart). */
@@ -276,29 +294,6 @@ function tile3(a0: usize, aStride: usize, b: usize, steps: i32): void {
   saveTileRow(0, c00, c01);
   saveTileRow(1, c10, c11);
   saveTileRow(2, c20, c21);
-}
-
-/** TILE[4, 8], as tile3 (relaxed build only: without a fused multiply-add it spills). */
-function tile4(a0: usize, aStride: usize, b: usize, steps: i32): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let bp = b;
-  let ap = a0;
-  const end = a0 + <usize>steps * 4;
-  let b0: v128, b1: v128, x: v128;
-  while (ap < end) {
-    b0 = v128.load(bp, 0); b1 = v128.load(bp, 16);
-    x = v128.load32_splat(ap); c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
-    x = v128.load32_splat(ap + aStride); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
-    x = v128.load32_splat(ap + 2 * aStride); c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
-    x = v128.load32_splat(ap + 3 * aStride); c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
-    bp += 32;
-    ap += 4;
-  }
-  saveTileRow(0, c00, c01);
-  saveTileRow(1, c10, c11);
-  saveTileRow(2, c20, c21);
-  saveTileRow(3, c30, c31);
 }
 
 function tile2(a0: usize, aStride: usize, b: usize, steps: i32): void {

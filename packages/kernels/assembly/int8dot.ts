@@ -24,7 +24,7 @@
 // (dot + add for 8), and the sums equal int8Gemm's bit for bit. Layout: for each k-quad, the MRS
 // rows' lo and hi quads interleaved (8·MRS bytes: lo r0, hi r0, lo r1, …), MRS = 5 rows.
 
-import { dequant, maxAbs, packInt8Groups, storeLanes, storeRow } from "./int8gemm";
+import { dequant, maxAbs, packInt8Groups, roundScaled16, storeLanes, storeRow } from "./int8gemm";
 import { F_ROUND_MAGIC, f32Const, I8_63, I8_64, I8_127, I8_MINUS_63, I8_MINUS_127, I8_MINUS_128, i32Const } from "./simd";
 
 const NR: i32 = 8;
@@ -130,12 +130,7 @@ export function quantizeRowsSplit(x: usize, m: i32, k: i32, out: usize, scalesOu
     const hi127 = i32Const(I8_127);
     let j = 0;
     for (; j + 16 <= k; j += 16) {
-      const src = row + <usize>j * 4;
-      const q0 = i32x4.sub(f32x4.add(f32x4.mul(v128.load(src), invV), magic), magic);
-      const q1 = i32x4.sub(f32x4.add(f32x4.mul(v128.load(src, 16), invV), magic), magic);
-      const q2 = i32x4.sub(f32x4.add(f32x4.mul(v128.load(src, 32), invV), magic), magic);
-      const q3 = i32x4.sub(f32x4.add(f32x4.mul(v128.load(src, 48), invV), magic), magic);
-      const q8 = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(q0, q1), i16x8.narrow_i32x4_s(q2, q3));
+      const q8 = roundScaled16(row + <usize>j * 4, invV, magic);
       const u = i8x16.add(i8x16.max_s(lo127, i8x16.min_s(hi127, q8)), hi127); // [0, 254] unsigned
       const lo = i8x16.min_u(u, hi127);
       const dst = block + <usize>(j >> 2) * quadStride;
@@ -201,13 +196,7 @@ export function quantizeRows7(x: usize, m: i32, k: i32, qOut: usize, q7Out: usiz
       const hi = i32Const(I8_63);
       const offset = i32Const(I8_64);
       for (; j + 16 <= k; j += 16) {
-        const src = row + <usize>j * 4;
-        const q0 = i32x4.sub(f32x4.add(f32x4.mul(v128.load(src), invV), magic), magic);
-        const q1 = i32x4.sub(f32x4.add(f32x4.mul(v128.load(src, 16), invV), magic), magic);
-        const q2 = i32x4.sub(f32x4.add(f32x4.mul(v128.load(src, 32), invV), magic), magic);
-        const q3 = i32x4.sub(f32x4.add(f32x4.mul(v128.load(src, 48), invV), magic), magic);
-        // Saturating narrows keep values in range, so the i8 clamp afterwards is exact.
-        const q8 = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(q0, q1), i16x8.narrow_i32x4_s(q2, q3));
+        const q8 = roundScaled16(row + <usize>j * 4, invV, magic);
         const u = i8x16.add(i8x16.max_s(lo, i8x16.min_s(hi, q8)), offset);
         const dst = block + <usize>(j >> 2) * quadStride;
         storeLanes(dst, u, quadStride);
@@ -366,29 +355,24 @@ export function int8GemmDot(q7: usize, rowScales: usize, packed: usize, colScale
 /**
  * int8GemmDot with the emulated dot in every build: same results, for engines whose code for the
  * relaxed dot is wrong (V8 11.3's baseline compiler in Node 20 under
- * --experimental-wasm-relaxed-simd; see src/int8-dot.ts, which probes for it).
+ * --experimental-wasm-relaxed-simd; see src/int8-dot.ts, which probes for it). The plain build
+ * only has the emulation, so there it calls int8GemmDot instead of holding a second copy.
  */
 export function int8GemmDotExact(q7: usize, rowScales: usize, packed: usize, colScales: usize, bias: usize, out: usize, m: i32, n: i32, k: i32, rawI32: bool): void {
-  if (ASC_FEATURE_RELAXED_SIMD) {
-    gemmDot(q7, rowScales, packed, colScales, bias, out, m, n, k, rawI32, false, false);
-  } else {
-    int8GemmDot(q7, rowScales, packed, colScales, bias, out, m, n, k, rawI32); // same code
-  }
+  if (ASC_FEATURE_RELAXED_SIMD) gemmDot(q7, rowScales, packed, colScales, bias, out, m, n, k, rawI32, false, false);
+  else int8GemmDot(q7, rowScales, packed, colScales, bias, out, m, n, k, rawI32);
 }
 
 /**
- * int8GemmDot on 8-bit activations in the split layout (packQuantizedRowsSplit): the same sums
- * as int8Gemm, bit for bit; rowScales are quantizeRows' (max|x| / 127).
+ * int8GemmDot on 8-bit activations in the split layout (quantizeRowsSplit /
+ * packQuantizedRowsSplit): the same sums as int8Gemm, bit for bit; rowScales are quantizeRows'.
  */
 export function int8GemmDotSplit(qs: usize, rowScales: usize, packed: usize, colScales: usize, bias: usize, out: usize, m: i32, n: i32, k: i32, rawI32: bool): void {
   gemmDot(qs, rowScales, packed, colScales, bias, out, m, n, k, rawI32, true, true);
 }
 
-/** int8GemmDotSplit with the emulated dot (see int8GemmDotExact). */
+/** int8GemmDotSplit with the emulated dot (as int8GemmDotExact). */
 export function int8GemmDotSplitExact(qs: usize, rowScales: usize, packed: usize, colScales: usize, bias: usize, out: usize, m: i32, n: i32, k: i32, rawI32: bool): void {
-  if (ASC_FEATURE_RELAXED_SIMD) {
-    gemmDot(qs, rowScales, packed, colScales, bias, out, m, n, k, rawI32, false, true);
-  } else {
-    int8GemmDotSplit(qs, rowScales, packed, colScales, bias, out, m, n, k, rawI32); // same code
-  }
+  if (ASC_FEATURE_RELAXED_SIMD) gemmDot(qs, rowScales, packed, colScales, bias, out, m, n, k, rawI32, false, true);
+  else int8GemmDotSplit(qs, rowScales, packed, colScales, bias, out, m, n, k, rawI32);
 }

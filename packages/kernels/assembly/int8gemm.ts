@@ -87,6 +87,31 @@ export function packInt8(src: usize, k: i32, n: i32, transposed: bool, dst: usiz
 }
 
 /**
+ * round(v · inv) per lane as i32 (round half to even), for |v · inv| < 2^22: adding 1.5·2^23
+ * rounds to an integer in the default FP mode, exactly like f32x4.nearest, and leaves it in the
+ * low mantissa bits, so an integer subtract of the magic's bits yields it. This replaces
+ * nearest + trunc_sat, which V8 expands into long fix-up sequences. `magic` is
+ * f32Const(F_ROUND_MAGIC), loaded once outside the loop.
+ */
+// @ts-expect-error: decorator
+@inline export function roundScaled(v: v128, inv: v128, magic: v128): v128 {
+  return i32x4.sub(f32x4.add(f32x4.mul(v, inv), magic), magic);
+}
+
+/**
+ * 16 floats at src, scaled by inv and rounded (see roundScaled), as i8 lanes with saturation to
+ * [-128, 127] (callers clamp further; the saturating narrows keep that exact).
+ */
+// @ts-expect-error: decorator
+@inline export function roundScaled16(src: usize, inv: v128, magic: v128): v128 {
+  const q0 = roundScaled(v128.load(src), inv, magic);
+  const q1 = roundScaled(v128.load(src, 16), inv, magic);
+  const q2 = roundScaled(v128.load(src, 32), inv, magic);
+  const q3 = roundScaled(v128.load(src, 48), inv, magic);
+  return i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(q0, q1), i16x8.narrow_i32x4_s(q2, q3));
+}
+
+/**
  * max|x| over a row of k floats. Computed on the bit patterns with the sign cleared: for
  * non-negative floats the integer order is the float order, and Inf/NaN patterns (>= 0x7f800000)
  * exceed every finite one, so a non-finite input always yields a non-finite scale (callers check
@@ -130,14 +155,11 @@ export function quantizeRows(x: usize, m: i32, k: i32, qOut: usize, q16Out: usiz
       const hi = i32Const(I16_127);
       const block = q16Out + pairOffset(r, 0, kp);
       const pairStride: usize = 4 * MR;
-      // Rounding: v + 1.5·2^23 rounds v to an integer (round half to even, the default FP
-      // mode, exactly like f32x4.nearest for |v| < 2^22; here |v| <= ~127) and leaves it in the
-      // low mantissa bits, so an integer subtract of the magic's bits yields it. This replaces
-      // nearest + trunc_sat, which V8 expands into long fix-up sequences.
       const magic = f32Const(F_ROUND_MAGIC);
       for (; j + 8 <= k; j += 8) {
-        const q0 = i32x4.sub(f32x4.add(f32x4.mul(v128.load(row + <usize>j * 4), invV), magic), magic);
-        const q1 = i32x4.sub(f32x4.add(f32x4.mul(v128.load(row + <usize>j * 4, 16), invV), magic), magic);
+        const src = row + <usize>j * 4;
+        const q0 = roundScaled(v128.load(src), invV, magic);
+        const q1 = roundScaled(v128.load(src, 16), invV, magic);
         const q = i16x8.max_s(lo, i16x8.min_s(hi, i16x8.narrow_i32x4_s(q0, q1)));
         // Each 32-bit lane is one (a[k], a[k+1]) pair; pairs of a row are 4·MR bytes apart.
         const dst = block + <usize>(j >> 1) * pairStride;
