@@ -45,14 +45,16 @@ export interface LoadModelOptions {
    * Kernels backend, int8 matrices: "auto" (default) runs them on the relaxed-SIMD byte dot
    * product where the kernels execute it natively (workerd; 7-bit activations, 1 byte per weight)
    * and on the i16 path elsewhere (8-bit activations, weights widened to 2 bytes). "dot" and
-   * "i16" force one; "dot" where it is not native is emulated exactly but slowly.
+   * "i16" force one; "dot8" runs the byte dot on 8-bit activations (two instructions per 16
+   * multiply-adds, outputs identical to "i16"). A dot kernel where it is not native is emulated
+   * exactly but slowly.
    */
   int8Kernel?: "auto" | Int8Kernel;
 }
 
 const BACKENDS: readonly Backend[] = ["kernels", "ort", "static"];
 const DTYPES: readonly ModelDtype[] = ["f32", "int8"];
-const INT8_KERNELS: readonly NonNullable<LoadModelOptions["int8Kernel"]>[] = ["auto", "i16", "dot"];
+const INT8_KERNELS: readonly NonNullable<LoadModelOptions["int8Kernel"]>[] = ["auto", "i16", "dot", "dot8"];
 
 export async function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<Model> {
   if (source === null || typeof source !== "object" || typeof source.get !== "function") {

@@ -53,6 +53,27 @@ describe("dtype int8 (quantised at load) against the f32 onnxruntime oracle", ()
     },
   );
 
+  it.each(TYPES)(
+    "%s: the dot8 kernel (8-bit activations on the byte dot) gives the i16 kernel's outputs exactly",
+    async (modelType) => {
+      const tiny = generateTinyEncoder({
+        seed: 330 + TYPES.indexOf(modelType),
+        modelType,
+        hiddenSize: 32,
+        intermediateSize: 64,
+        numHeads: 4,
+      });
+      const input = paddedPairs(0, false);
+      const run = async (int8Kernel: "i16" | "dot8") => {
+        const model = await loadModel(new BundleSource(tiny.files), { dtype: "int8", int8Kernel });
+        expect(model.stats().int8Kernel).toBe(int8Kernel);
+        return (await model.forward(input)).last_hidden_state.data;
+      };
+      const [i16, dot8] = [await run("i16"), await run("dot8")];
+      expect(Array.from(dot8)).toEqual(Array.from(i16));
+    },
+  );
+
   it("MLM logits of BERT stay within cosine 0.999", async () => {
     const { ours, reference } = await compareWithOrt(
       { seed: 310, head: "ForMaskedLM", hiddenSize: 32, intermediateSize: 64, numHeads: 4 },

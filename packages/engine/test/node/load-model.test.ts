@@ -113,7 +113,9 @@ describe("loadModel options", () => {
     await expect(bad({ backend: "gpu" })).rejects.toThrow(/options\.backend must be one of kernels, ort, static/);
     await expect(bad({ dtype: "f16" })).rejects.toThrow(/options\.dtype must be one of f32, int8/);
     await expect(bad({ memoryBudgetBytes: -1 })).rejects.toThrow(RangeError);
-    await expect(bad({ int8Kernel: "vnni" })).rejects.toThrow(/options\.int8Kernel must be one of auto, i16, dot/);
+    await expect(bad({ int8Kernel: "vnni" })).rejects.toThrow(
+      /options\.int8Kernel must be one of auto, i16, dot, dot8/,
+    );
     await expect(bad({ backend: "static" })).rejects.toThrow(/only runs model2vec models/);
     await expect(bad({ backend: "ort" })).rejects.toThrow(
       /the ort backend needs onnx\/model\.onnx for dtype "f32" \(found: none\)/,

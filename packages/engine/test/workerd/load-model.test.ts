@@ -27,6 +27,13 @@ describe("loadModel inside workerd", () => {
     expect(logits.dims).toEqual([2, 3]);
     const dot = inject("engineNodeDotLogits");
     for (let i = 0; i < dot.length; i++) expect(Math.abs(logits.data[i] - dot[i])).toBeLessThan(1e-5);
+    // "dot8": 8-bit activations on the native byte dot, Node's i16 results (the f32 parts of the
+    // two builds differ in the last bits: fused multiply-add in workerd's relaxed build).
+    const dot8 = await loadModel(new BundleSource(tiny.files), { dtype: "int8", int8Kernel: "dot8" });
+    const logits8 = (await dot8.forward(WORKERD_CASE.inputs)).logits;
+    const i16 = inject("engineNodeI16Logits");
+    for (let i = 0; i < i16.length; i++) expect(Math.abs(logits8.data[i] - i16[i])).toBeLessThan(1e-5);
+    expect(Array.from(logits8.data)).not.toEqual(Array.from(logits.data)); // not the 7-bit path
   });
 });
 
@@ -34,5 +41,6 @@ declare module "vitest" {
   interface ProvidedContext {
     engineNodeLogits: number[];
     engineNodeDotLogits: number[];
+    engineNodeI16Logits: number[];
   }
 }

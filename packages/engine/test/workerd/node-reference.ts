@@ -12,6 +12,9 @@ export default async function setup(project: TestProject): Promise<void> {
   const tiny = generateTinyEncoder(WORKERD_CASE.options);
   const dot = await loadModel(new BundleSource(tiny.files), { dtype: "int8", int8Kernel: "dot" });
   project.provide("engineNodeDotLogits", Array.from((await dot.forward(WORKERD_CASE.inputs)).logits.data));
+  // The i16 kernel: what "dot8" (8-bit activations on the byte dot) must reproduce.
+  const i16 = await loadModel(new BundleSource(tiny.files), { dtype: "int8", int8Kernel: "i16" });
+  project.provide("engineNodeI16Logits", Array.from((await i16.forward(WORKERD_CASE.inputs)).logits.data));
   // onnxruntime-node on the ort case, the oracle of test/workerd/ort-web.test.ts.
   const { files, inputs } = ortCase();
   const onnxruntime = await import("onnxruntime-node");
