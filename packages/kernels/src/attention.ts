@@ -1,6 +1,7 @@
 // Fused multi-head scaled-dot-product attention (online softmax, no Lq x Lk score matrix).
 import type { KernelContext } from "./context.ts";
-import { checkArray, checkDim, checkMask, type Mask, writeResult } from "./errors.ts";
+import { checkArray, checkDim, checkMask, type Mask } from "./errors.ts";
+import { checkF32, checkNoOverlap, type F32Input, finishOutput, inputPtr, outputPtr } from "./wasm-array.ts";
 
 export interface AttentionOptions {
   readonly batch: number;
@@ -20,24 +21,27 @@ export interface AttentionOptions {
   readonly bias?: Float32Array;
   /** Debug: also return the softmax probabilities [batch, heads, qLen, kLen] (O(Lq·Lk) memory). */
   readonly returnProbabilities?: boolean;
-  /** [batch, qLen, heads·headDim] to write the output into instead of a new array (may be q, k or v). */
-  readonly out?: Float32Array;
+  /**
+   * [batch, qLen, heads·headDim] to write the output into instead of a new array. A Float32Array
+   * out may be q, k or v (inputs are copied first); a WasmArray out must not overlap them.
+   */
+  readonly out?: F32Input;
 }
 
-export interface AttentionResult {
+export interface AttentionResult<Output extends F32Input = Float32Array> {
   /** [batch, qLen, heads·headDim]. Query rows with every key masked are all zeros. */
-  readonly output: Float32Array;
+  readonly output: Output;
   readonly probabilities?: Float32Array;
 }
 
 /** q: [batch, qLen, heads·headDim]; k, v: [batch, kLen, heads·headDim]. */
 export function attention(
   ctx: KernelContext,
-  q: Float32Array,
-  k: Float32Array,
-  v: Float32Array,
+  q: F32Input,
+  k: F32Input,
+  v: F32Input,
   options: AttentionOptions,
-): AttentionResult {
+): AttentionResult<F32Input> {
   const { batch, qLen, heads, headDim, causal = false, bias, keyPaddingMask, returnProbabilities = false } = options;
   const kLen = options.kLen ?? qLen;
   checkDim("batch", batch);
@@ -48,26 +52,25 @@ export function attention(
   const scale = options.scale ?? 1 / Math.sqrt(headDim);
   if (!Number.isFinite(scale)) throw new RangeError(`scale must be finite, got ${scale}`);
   const hd = heads * headDim;
-  checkArray("q", q, Float32Array, batch * qLen * hd, `[batch=${batch}, qLen=${qLen}, heads*headDim=${hd}]`);
-  checkArray("k", k, Float32Array, batch * kLen * hd, `[batch=${batch}, kLen=${kLen}, heads*headDim=${hd}]`);
-  checkArray("v", v, Float32Array, batch * kLen * hd, `[batch=${batch}, kLen=${kLen}, heads*headDim=${hd}]`);
+  checkF32(ctx, "q", q, batch * qLen * hd, `[batch=${batch}, qLen=${qLen}, heads*headDim=${hd}]`);
+  checkF32(ctx, "k", k, batch * kLen * hd, `[batch=${batch}, kLen=${kLen}, heads*headDim=${hd}]`);
+  checkF32(ctx, "v", v, batch * kLen * hd, `[batch=${batch}, kLen=${kLen}, heads*headDim=${hd}]`);
   if (bias !== undefined)
     checkArray("bias", bias, Float32Array, heads * qLen * kLen, `[heads=${heads}, qLen=${qLen}, kLen=${kLen}]`);
-  if (options.out !== undefined)
-    checkArray(
-      "out",
-      options.out,
-      Float32Array,
-      batch * qLen * hd,
-      `[batch=${batch}, qLen=${qLen}, heads*headDim=${hd}]`,
-    );
+  if (options.out !== undefined) {
+    checkF32(ctx, "out", options.out, batch * qLen * hd, `[batch=${batch}, qLen=${qLen}, heads*headDim=${hd}]`);
+    // Blocks of query rows are written while other heads of the same rows are still to be read.
+    checkNoOverlap("out", options.out, "q", q);
+    checkNoOverlap("out", options.out, "k", k);
+    checkNoOverlap("out", options.out, "v", v);
+  }
   if (keyPaddingMask !== undefined)
     checkMask("keyPaddingMask", keyPaddingMask, batch * kLen, `[batch=${batch}, kLen=${kLen}]`);
   const { arena, wasm } = ctx;
   return arena.scoped(() => {
-    const qPtr = arena.copyIn(q, "q");
-    const kPtr = arena.copyIn(k, "k");
-    const vPtr = arena.copyIn(v, "v");
+    const qPtr = inputPtr(ctx, q, "q");
+    const kPtr = inputPtr(ctx, k, "k");
+    const vPtr = inputPtr(ctx, v, "v");
     let maskPtr = 0;
     if (keyPaddingMask) {
       maskPtr = arena.alloc(batch * kLen, "keyPaddingMask");
@@ -76,7 +79,7 @@ export function attention(
     }
     const biasPtr = bias ? arena.copyIn(bias, "bias") : 0;
     const outLen = batch * qLen * hd;
-    const out = arena.alloc(outLen * 4, "output");
+    const out = outputPtr(ctx, options.out, outLen);
     const probLen = batch * heads * qLen * kLen;
     const probs = returnProbabilities ? arena.alloc(probLen * 4, "probabilities") : 0;
     const scratch = arena.alloc(wasm.attentionScratchBytes(kLen, headDim), "attention scratch");
@@ -97,7 +100,7 @@ export function attention(
       probs,
       scratch,
     );
-    const output = writeResult(arena.f32(out, outLen), options.out);
+    const output = finishOutput(ctx, out, outLen, options.out);
     return returnProbabilities ? { output, probabilities: arena.f32(probs, probLen).slice() } : { output };
   });
 }

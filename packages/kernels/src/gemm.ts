@@ -1,6 +1,7 @@
 // f32 GEMM wrapper: prepack weights once, then C = A·B (+bias, activation, +residual).
 import { type KernelContext, WasmResident } from "./context.ts";
-import { checkArray, checkDim, writeResult } from "./errors.ts";
+import { checkArray, checkDim } from "./errors.ts";
+import { checkF32, checkNoOverlap, type F32Input, finishOutput, inputPtr, outputPtr } from "./wasm-array.ts";
 
 export type Activation = "none" | "gelu" | "gelu_tanh";
 const ACTIVATION_CODES: Record<Activation, number> = { none: 0, gelu: 1, gelu_tanh: 2 };
@@ -48,21 +49,28 @@ export interface GemmOptions {
   /** Applied after the bias. */
   readonly activation?: Activation;
   /** [M, N], added last (after the activation). */
-  readonly residual?: Float32Array;
-  /** [M, N] to write C into instead of a new array; may be a (or residual): inputs are copied first. */
-  readonly out?: Float32Array;
+  readonly residual?: F32Input;
+  /**
+   * [M, N] to write C into instead of a new array. A Float32Array out may be a or residual (inputs
+   * are copied first); a WasmArray out is written in place and may be residual but not overlap a.
+   */
+  readonly out?: F32Input;
 }
 
-/** C[M, N] = activation(A[M, K] · B + bias) + residual. */
-export function gemm(ctx: KernelContext, a: Float32Array, b: PackedMatrix, options: GemmOptions): Float32Array {
+/** C[M, N] = activation(A[M, K] · B + bias) + residual; returns `out` when given. */
+export function gemm(ctx: KernelContext, a: F32Input, b: PackedMatrix, options: GemmOptions): F32Input {
   WasmResident.checkOwner("b", b, PackedMatrix, ctx);
   const { m, bias, residual, activation = "none", out } = options;
   checkDim("m", m);
   const { k, n } = b;
-  checkArray("a", a, Float32Array, m * k, `[m=${m}, k=${k}]`);
+  checkF32(ctx, "a", a, m * k, `[m=${m}, k=${k}]`);
   if (bias !== undefined) checkArray("bias", bias, Float32Array, n, `[n=${n}]`);
-  if (residual !== undefined) checkArray("residual", residual, Float32Array, m * n, `[m=${m}, n=${n}]`);
-  if (out !== undefined) checkArray("out", out, Float32Array, m * n, `[m=${m}, n=${n}]`);
+  if (residual !== undefined) checkF32(ctx, "residual", residual, m * n, `[m=${m}, n=${n}]`);
+  if (out !== undefined) checkF32(ctx, "out", out, m * n, `[m=${m}, n=${n}]`);
+  // The kernel reads every row of A for each 8-column strip it writes; the residual is read at
+  // the element it writes, so out may be the residual itself.
+  checkNoOverlap("out", out, "a", a);
+  if (residual !== undefined && out !== residual) checkNoOverlap("out", out, "residual", residual);
   const code = ACTIVATION_CODES[activation];
   if (code === undefined)
     throw new TypeError(
@@ -70,11 +78,11 @@ export function gemm(ctx: KernelContext, a: Float32Array, b: PackedMatrix, optio
     );
   const { arena, wasm } = ctx;
   return arena.scoped(() => {
-    const aPtr = arena.copyIn(a, "a");
+    const aPtr = inputPtr(ctx, a, "a");
     const biasPtr = bias ? arena.copyIn(bias, "bias") : 0;
-    const resPtr = residual ? arena.copyIn(residual, "residual") : 0;
-    const cPtr = arena.alloc(m * n * 4, "output");
+    const resPtr = residual ? inputPtr(ctx, residual, "residual") : 0;
+    const cPtr = outputPtr(ctx, out, m * n);
     wasm.gemmF32(aPtr, b.ptr, cPtr, m, n, k, biasPtr, resPtr, code);
-    return writeResult(arena.f32(cPtr, m * n), out);
+    return finishOutput(ctx, cPtr, m * n, out);
   });
 }

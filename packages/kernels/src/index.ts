@@ -14,3 +14,4 @@ export type { LayerNormOptions } from "./layer-norm.ts";
 export type { MemoryStats } from "./memory.ts";
 export type { PoolingMode, PoolOptions } from "./pooling.ts";
 export type { TopKResult } from "./similarity.ts";
+export { type F32Input, WasmArray, type WasmArrayScope } from "./wasm-array.ts";

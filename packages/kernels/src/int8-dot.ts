@@ -15,6 +15,7 @@ import {
   quantizeRowsWith,
   runQuantizedGemm,
 } from "./int8-gemm.ts";
+import type { F32Input } from "./wasm-array.ts";
 import type { QuantizedGemmKernel } from "./wasm-exports.ts";
 
 export class PackedInt8DotMatrix extends WasmResident {
@@ -134,7 +135,7 @@ export function quantizeRows7(
 
 function runDot(
   ctx: KernelContext,
-  a: Float32Array,
+  a: F32Input,
   b: PackedInt8DotMatrix,
   options: Int8DotGemmOptions,
   raw: boolean,
@@ -163,10 +164,10 @@ function runDot(
  */
 export function int8DotGemm(
   ctx: KernelContext,
-  a: Float32Array,
+  a: F32Input,
   b: PackedInt8DotMatrix,
   options: Int8DotGemmOptions,
-): Float32Array {
+): F32Input {
   WasmResident.checkOwner("b", b, PackedInt8DotMatrix, ctx);
   return f32Result(ctx, options, b.n, () => runDot(ctx, a, b, options, false));
 }
@@ -174,7 +175,7 @@ export function int8DotGemm(
 /** The raw i32 accumulators qa · qw of int8DotGemm. */
 export function int8DotGemmAccumulators(
   ctx: KernelContext,
-  a: Float32Array,
+  a: F32Input,
   b: PackedInt8DotMatrix,
   options: { m: number; activationBits?: ActivationBits },
 ): Int32Array {

@@ -1,8 +1,9 @@
 // int8 GEMM wrapper: per-output-channel int8 weights, per-row dynamic activation quantization,
 // i32 accumulation, dequantized f32 output (+bias). Plus the quantization routines.
 import { type KernelContext, WasmResident } from "./context.ts";
-import { checkArray, checkDim, checkFinite, writeResult } from "./errors.ts";
+import { checkArray, checkDim, checkFinite } from "./errors.ts";
 import type { PackOptions } from "./gemm.ts";
+import { checkF32, type F32Input, finishOutput, inputPtr, WasmArray } from "./wasm-array.ts";
 import type { QuantizedGemmKernel } from "./wasm-exports.ts";
 
 export interface QuantizedWeights {
@@ -106,8 +107,11 @@ export function packInt8Matrix(ctx: KernelContext, weights: QuantizedWeights, op
 export interface Int8GemmOptions {
   readonly m: number;
   readonly bias?: Float32Array;
-  /** [M, N] to write the f32 result into instead of a new array (may be a: it is copied first). */
-  readonly out?: Float32Array;
+  /**
+   * [M, N] to write the f32 result into instead of a new array; may be a (a is quantized before
+   * anything is written), also as WasmArrays.
+   */
+  readonly out?: F32Input;
   /**
    * GELU applied to the dequantised result (after the bias) while it is still in wasm memory:
    * the same values as calling gelu() on the returned array, without copying it out and back in.
@@ -135,12 +139,13 @@ export interface Int8Path {
 
 /**
  * Quantize the rows of `a`, multiply by the packed weights and dequantize (+ bias, + GELU), or
- * keep the raw i32 sums; returns the output's pointer in the caller's arena scope. The caller has
- * checked that `b` belongs to this context.
+ * keep the raw i32 sums; returns the output's pointer in the caller's arena scope (a WasmArray
+ * `options.out`'s own for an f32 result). The caller has checked that `b` belongs to this context.
+ * `a` is fully quantized before anything is written, so out may overlap it.
  */
 export function runQuantizedGemm(
   ctx: KernelContext,
-  a: Float32Array,
+  a: F32Input,
   b: { readonly ptr: number; readonly scalesPtr: number; readonly k: number; readonly n: number },
   options: Int8GemmOptions,
   raw: boolean,
@@ -149,29 +154,29 @@ export function runQuantizedGemm(
   const { m, bias } = options;
   checkDim("m", m);
   const { k, n } = b;
-  checkArray("a", a, Float32Array, m * k, `[m=${m}, k=${k}]`);
+  checkF32(ctx, "a", a, m * k, `[m=${m}, k=${k}]`);
   if (bias !== undefined) checkArray("bias", bias, Float32Array, n, `[n=${n}]`);
   const activation = raw ? -1 : int8ActivationCode(options.activation);
   const { arena, wasm } = ctx;
-  const aPtr = arena.copyIn(a, "a");
+  const aPtr = inputPtr(ctx, a, "a");
   const quantized = arena.alloc(path.quantizedBytes(m, k), "quantized activations");
   const rowScales = arena.alloc(m * 4, "activation scales");
   path.quantize(aPtr, m, k, quantized, rowScales);
   // A row holding Inf or NaN gets a non-finite scale, so checking the M scales replaces a
   // JavaScript scan of all M·K inputs; checkFinite then names the offending element.
-  if (!allFinite(arena.f32(rowScales, m))) checkFinite("a", a);
+  if (!allFinite(arena.f32(rowScales, m))) checkFinite("a", a instanceof WasmArray ? a.view() : a);
   const biasPtr = bias ? arena.copyIn(bias, "bias") : 0;
-  const out = arena.alloc(m * n * 4, "output");
+  const out = !raw && options.out instanceof WasmArray ? options.out.ptr : arena.alloc(m * n * 4, "output");
   path.multiply(quantized, rowScales, b.ptr, b.scalesPtr, biasPtr, out, m, n, k, raw ? 1 : 0);
   if (activation >= 0) wasm.gelu(out, out, m * n, activation);
   return out;
 }
 
 /** An int8 GEMM's f32 result: into `options.out` (checked first) or a new array. */
-export function f32Result(ctx: KernelContext, options: Int8GemmOptions, n: number, run: () => number): Float32Array {
+export function f32Result(ctx: KernelContext, options: Int8GemmOptions, n: number, run: () => number): F32Input {
   const { m, out } = options;
-  if (out !== undefined) checkArray("out", out, Float32Array, m * n, `[m=${m}, n=${n}]`);
-  return ctx.arena.scoped(() => writeResult(ctx.arena.f32(run(), m * n), out));
+  if (out !== undefined) checkF32(ctx, "out", out, m * n, `[m=${m}, n=${n}]`);
+  return ctx.arena.scoped(() => finishOutput(ctx, run(), m * n, out));
 }
 
 /** An int8 GEMM's raw i32 sums, copied out. */
@@ -179,13 +184,7 @@ export function i32Result(ctx: KernelContext, m: number, n: number, run: () => n
   return ctx.arena.scoped(() => ctx.arena.i32(run(), m * n).slice());
 }
 
-function runInt8(
-  ctx: KernelContext,
-  a: Float32Array,
-  b: PackedInt8Matrix,
-  options: Int8GemmOptions,
-  raw: boolean,
-): number {
+function runInt8(ctx: KernelContext, a: F32Input, b: PackedInt8Matrix, options: Int8GemmOptions, raw: boolean): number {
   WasmResident.checkOwner("b", b, PackedInt8Matrix, ctx);
   const { wasm } = ctx;
   return runQuantizedGemm(ctx, a, b, options, raw, {
@@ -196,12 +195,7 @@ function runInt8(
 }
 
 /** out[M, N] = (qa · qw) · rowScale · colScale + bias, with qa = quantizeRows(a). */
-export function int8Gemm(
-  ctx: KernelContext,
-  a: Float32Array,
-  b: PackedInt8Matrix,
-  options: Int8GemmOptions,
-): Float32Array {
+export function int8Gemm(ctx: KernelContext, a: F32Input, b: PackedInt8Matrix, options: Int8GemmOptions): F32Input {
   WasmResident.checkOwner("b", b, PackedInt8Matrix, ctx);
   return f32Result(ctx, options, b.n, () => runInt8(ctx, a, b, options, false));
 }
@@ -209,7 +203,7 @@ export function int8Gemm(
 /** The raw i32 accumulators qa · qw of int8Gemm (for testing and debugging). */
 export function int8GemmAccumulators(
   ctx: KernelContext,
-  a: Float32Array,
+  a: F32Input,
   b: PackedInt8Matrix,
   options: { m: number },
 ): Int32Array {

@@ -38,7 +38,13 @@ import { type LayerNormOptions, layerNorm } from "./layer-norm.ts";
 import { Arena, type MemoryStats } from "./memory.ts";
 import { type PoolingMode, type PoolOptions, pool } from "./pooling.ts";
 import { cosineSimilarity, l2Normalize, type TopKResult, topK } from "./similarity.ts";
+import { type F32Input, type WasmArray, type WasmArrayScope, withArrays } from "./wasm-array.ts";
 import type { KernelExports } from "./wasm-exports.ts";
+
+/** Options of a kernel whose `out` is a WasmArray: the kernel writes there and returns it. */
+type IntoArray<Options> = Options & { readonly out: WasmArray };
+/** Options of a kernel that returns a Float32Array (`out`, if given, is one). */
+type IntoJs<Options> = Options & { readonly out?: Float32Array };
 
 export interface KernelsOptions {
   /** Maximum bytes of wasm memory the arena may use (weights + scratch). Default 1 GiB. */
@@ -57,13 +63,20 @@ export interface Kernels {
     reset(): void;
     resetHighWaterMark(): void;
   };
+  /**
+   * Runs `fn` (synchronously) with f32 arrays kept in wasm memory until it returns: kernels take
+   * them as inputs and `out` without copying, so a chain of kernels passes activations in place.
+   */
+  withArrays<T>(fn: (scope: WasmArrayScope) => T): T;
   packMatrix(b: Float32Array, options: PackOptions): PackedMatrix;
-  gemm(a: Float32Array, b: PackedMatrix, options: GemmOptions): Float32Array;
+  gemm(a: F32Input, b: PackedMatrix, options: IntoArray<GemmOptions>): WasmArray;
+  gemm(a: F32Input, b: PackedMatrix, options: IntoJs<GemmOptions>): Float32Array;
   quantizeWeights(w: Float32Array, options: PackOptions): QuantizedWeights;
   quantizeRows(x: Float32Array, options: { rows: number; cols: number }): QuantizedRows;
   packInt8Matrix(weights: QuantizedWeights, options: PackOptions): PackedInt8Matrix;
-  int8Gemm(a: Float32Array, b: PackedInt8Matrix, options: Int8GemmOptions): Float32Array;
-  int8GemmAccumulators(a: Float32Array, b: PackedInt8Matrix, options: { m: number }): Int32Array;
+  int8Gemm(a: F32Input, b: PackedInt8Matrix, options: IntoArray<Int8GemmOptions>): WasmArray;
+  int8Gemm(a: F32Input, b: PackedInt8Matrix, options: IntoJs<Int8GemmOptions>): Float32Array;
+  int8GemmAccumulators(a: F32Input, b: PackedInt8Matrix, options: { m: number }): Int32Array;
   /**
    * Integer core on already-quantized rows: Σ_k qa[m, k]·qw[k, n] as i32 (ONNX MatMulInteger
    * with zero points 0). qa is [M, K] int8, any value in [-128, 127].
@@ -84,9 +97,10 @@ export interface Kernels {
    * Bit-identical in both builds and on every engine; fast only in the relaxed-SIMD build on
    * engines that lower the instruction natively (not Node 20's V8).
    */
-  int8DotGemm(a: Float32Array, b: PackedInt8DotMatrix, options: Int8DotGemmOptions): Float32Array;
+  int8DotGemm(a: F32Input, b: PackedInt8DotMatrix, options: IntoArray<Int8DotGemmOptions>): WasmArray;
+  int8DotGemm(a: F32Input, b: PackedInt8DotMatrix, options: IntoJs<Int8DotGemmOptions>): Float32Array;
   int8DotGemmAccumulators(
-    a: Float32Array,
+    a: F32Input,
     b: PackedInt8DotMatrix,
     options: { m: number; activationBits?: ActivationBits },
   ): Int32Array;
@@ -107,8 +121,10 @@ export interface Kernels {
    * AVX-VNNI / ARM sdot instruction (workerd's V8 on such CPUs).
    */
   int8DotNative(): boolean;
-  attention(q: Float32Array, k: Float32Array, v: Float32Array, options: AttentionOptions): AttentionResult;
-  layerNorm(x: Float32Array, gamma: Float32Array, beta: Float32Array, options: LayerNormOptions): Float32Array;
+  attention(q: F32Input, k: F32Input, v: F32Input, options: IntoArray<AttentionOptions>): AttentionResult<WasmArray>;
+  attention(q: F32Input, k: F32Input, v: F32Input, options: IntoJs<AttentionOptions>): AttentionResult;
+  layerNorm(x: F32Input, gamma: Float32Array, beta: Float32Array, options: IntoArray<LayerNormOptions>): WasmArray;
+  layerNorm(x: F32Input, gamma: Float32Array, beta: Float32Array, options: IntoJs<LayerNormOptions>): Float32Array;
   gelu(x: Float32Array, approximation?: GeluApproximation, out?: Float32Array): Float32Array;
   biasAdd(x: Float32Array, bias: Float32Array, options: { rows: number }): Float32Array;
   softmax(x: Float32Array, options: { rows: number; cols: number }): Float32Array;
@@ -154,22 +170,27 @@ export function createKernels(module: WebAssembly.Module, options: KernelsOption
       reset: () => arena.reset(),
       resetHighWaterMark: () => arena.resetHighWaterMark(),
     },
+    withArrays: (fn) => withArrays(ctx, fn),
     packMatrix: (b, o) => packMatrix(ctx, b, o),
-    gemm: (a, b, o) => gemm(ctx, a, b, o),
+    // The overloads only narrow the return type by the kind of `out`; one implementation serves both.
+    gemm: ((a: F32Input, b: PackedMatrix, o: GemmOptions) => gemm(ctx, a, b, o)) as Kernels["gemm"],
     quantizeWeights: (w, o) => quantizeWeights(ctx, w, o),
     quantizeRows: (x, o) => quantizeRows(ctx, x, o),
     packInt8Matrix: (w, o) => packInt8Matrix(ctx, w, o),
-    int8Gemm: (a, b, o) => int8Gemm(ctx, a, b, o),
+    int8Gemm: ((a: F32Input, b: PackedInt8Matrix, o: Int8GemmOptions) => int8Gemm(ctx, a, b, o)) as Kernels["int8Gemm"],
     int8GemmAccumulators: (a, b, o) => int8GemmAccumulators(ctx, a, b, o),
     int8MatMul: (qa, b, o) => int8MatMul(ctx, qa, b, o),
     packInt8DotMatrix: (w, o) => packInt8DotMatrix(ctx, w, o),
     quantizeRows7: (x, o) => quantizeRows7(ctx, x, o),
-    int8DotGemm: (a, b, o) => int8DotGemm(ctx, a, b, o),
+    int8DotGemm: ((a: F32Input, b: PackedInt8DotMatrix, o: Int8DotGemmOptions) =>
+      int8DotGemm(ctx, a, b, o)) as Kernels["int8DotGemm"],
     int8DotGemmAccumulators: (a, b, o) => int8DotGemmAccumulators(ctx, a, b, o),
     int8DotMatMul: (qa, b, o) => int8DotMatMul(ctx, qa, b, o),
     int8DotNative: () => options.flavour === "relaxed-simd" && int8DotProbePasses(ctx),
-    attention: (q, k, v, o) => attention(ctx, q, k, v, o),
-    layerNorm: (x, g, b, o) => layerNorm(ctx, x, g, b, o),
+    attention: ((q: F32Input, k: F32Input, v: F32Input, o: AttentionOptions) =>
+      attention(ctx, q, k, v, o)) as Kernels["attention"],
+    layerNorm: ((x: F32Input, g: Float32Array, b: Float32Array, o: LayerNormOptions) =>
+      layerNorm(ctx, x, g, b, o)) as Kernels["layerNorm"],
     gelu: (x, approximation, out) => gelu(ctx, x, approximation, out),
     biasAdd: (x, bias, o) => biasAdd(ctx, x, bias, o),
     softmax: (x, o) => softmax(ctx, x, o),
