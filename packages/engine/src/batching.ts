@@ -43,9 +43,12 @@ export interface ActivationShape {
 
 /** Estimated bytes of a batch in flight, split by where they live. */
 export interface BatchBytes {
-  /** The encoder's reused JS buffers (see Workspace): embeddings sum, x, q, k, v, intermediate. */
+  /** JS buffers of the encoder (see Workspace): the embedding sum and the returned hidden states. */
   js: number;
-  /** wasm scratch of the largest kernel call (attention: q, k, v, output; GEMM: input and output). */
+  /**
+   * wasm scratch: the encoder's WasmArrays (x, q, k, v, attention output, intermediate) plus the
+   * largest kernel call's own scratch (an int8 GEMM's quantized activations, 2 bytes a value).
+   */
   scratch: number;
 }
 
@@ -53,7 +56,7 @@ export function encoderBatchBytes(shape: ActivationShape, rows: number, seq: num
   const { hiddenSize: h, intermediateSize: inter, embeddingSize: e } = shape;
   const tokens = rows * seq;
   return {
-    js: tokens * (4 * h + inter + e) * 4,
-    scratch: tokens * Math.max(5 * h, h + inter, e + h) * 4,
+    js: tokens * (e + h) * 4,
+    scratch: tokens * ((5 * h + Math.max(inter, e)) * 4 + Math.max(h, inter) * 2),
   };
 }

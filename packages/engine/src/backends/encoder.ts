@@ -145,7 +145,10 @@ export function checkIds(parts: EncoderParts, shape: EncoderShape, input: Encode
 
 /**
  * Last hidden state [batch, seq, hidden]: a buffer of `workspace` (role "x"), valid until the
- * workspace runs the next batch. Buffers per token: 4 × hidden + intermediate + embedding floats.
+ * workspace runs the next batch. The layers run on WasmArrays, so activations stay in wasm memory
+ * from the embeddings to the last LayerNorm (passing Float32Arrays copied every activation in and
+ * out at each kernel, ~7% of the forward); per token the scope holds 5 × hidden +
+ * max(intermediate, embedding) floats, and JS holds the embedding sum and the result.
  */
 export function runEncoder(
   kernels: Kernels,
@@ -176,46 +179,49 @@ export function runEncoder(
     }
     if (tokenType) for (let j = 0; j < e; j++) summed[o + j] += tokenType[t + j];
   }
-  const x = workspace.get("x", rows * h);
-  const q = workspace.get("q", rows * h);
-  const k = workspace.get("k", rows * h);
-  const v = workspace.get("v", rows * h);
-  if (project) {
-    project.apply(
-      kernels.layerNorm(summed, norm.gamma, norm.beta, { rows, eps, out: summed }),
-      rows,
-      "none",
-      undefined,
-      x,
-    );
-  } else {
-    kernels.layerNorm(summed, norm.gamma, norm.beta, { rows, eps, out: x });
-  }
+  const result = workspace.get("x", rows * h);
   const intermediate = parts.layers.length > 0 ? parts.layers[0].intermediate.outFeatures : 0;
-  const hidden = workspace.get("intermediate", rows * intermediate);
-  for (const layer of parts.layers) {
-    layer.query.apply(x, rows, "none", undefined, q);
-    layer.key.apply(x, rows, "none", undefined, k);
-    layer.value.apply(x, rows, "none", undefined, v);
-    // Each kernel copies its inputs into wasm memory first, so outputs may overwrite them.
-    const context = kernels.attention(q, k, v, {
-      batch,
-      qLen: seq,
-      heads: numHeads,
-      headDim: h / numHeads,
-      ...(attentionMask ? { keyPaddingMask: attentionMask } : {}),
-      out: q,
-    }).output;
-    const attended = layer.attentionOut.apply(context, rows, "none", undefined, k);
-    kernels.layerNorm(attended, layer.attentionNorm.gamma, layer.attentionNorm.beta, {
-      rows,
-      residual: x,
-      eps,
-      out: x,
-    });
-    layer.intermediate.apply(x, rows, parts.activation, undefined, hidden);
-    const out = layer.output.apply(hidden, rows, "none", undefined, v);
-    kernels.layerNorm(out, layer.outputNorm.gamma, layer.outputNorm.beta, { rows, residual: x, eps, out: x });
-  }
-  return x;
+  const attention = {
+    batch,
+    qLen: seq,
+    heads: numHeads,
+    headDim: h / numHeads,
+    ...(attentionMask ? { keyPaddingMask: attentionMask } : {}),
+  };
+  kernels.withArrays((arrays) => {
+    const x = arrays.array(rows * h, "hidden states");
+    const q = arrays.array(rows * h, "queries");
+    const k = arrays.array(rows * h, "keys");
+    const v = arrays.array(rows * h, "values");
+    const context = arrays.array(rows * h, "attention output");
+    // The feed-forward's intermediate activations; its start first holds the embedding sum.
+    const hidden = arrays.array(rows * Math.max(intermediate, e), "intermediate");
+    const embeddings = hidden.subarray(0, rows * e);
+    embeddings.write(summed);
+    if (project) {
+      kernels.layerNorm(embeddings, norm.gamma, norm.beta, { rows, eps, out: embeddings });
+      project.apply(embeddings, rows, "none", undefined, x);
+    } else {
+      kernels.layerNorm(embeddings, norm.gamma, norm.beta, { rows, eps, out: x });
+    }
+    const ffn = hidden.subarray(0, rows * intermediate);
+    for (const layer of parts.layers) {
+      layer.query.apply(x, rows, "none", undefined, q);
+      layer.key.apply(x, rows, "none", undefined, k);
+      layer.value.apply(x, rows, "none", undefined, v);
+      kernels.attention(q, k, v, { ...attention, out: context });
+      const attended = layer.attentionOut.apply(context, rows, "none", undefined, q);
+      kernels.layerNorm(attended, layer.attentionNorm.gamma, layer.attentionNorm.beta, {
+        rows,
+        residual: x,
+        eps,
+        out: x,
+      });
+      layer.intermediate.apply(x, rows, parts.activation, undefined, ffn);
+      const out = layer.output.apply(ffn, rows, "none", undefined, k);
+      kernels.layerNorm(out, layer.outputNorm.gamma, layer.outputNorm.beta, { rows, residual: x, eps, out: x });
+    }
+    x.read(result);
+  });
+  return result;
 }

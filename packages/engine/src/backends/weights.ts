@@ -3,7 +3,14 @@
  * file, the tensor-name prefix of a head checkpoint ("bert.", "roberta.", …), and Linear layers
  * packed once into wasm memory as f32 or per-output-channel int8.
  */
-import type { Kernels, PackedInt8DotMatrix, PackedInt8Matrix, PackedMatrix } from "@edgeformers/kernels";
+import {
+  type F32Input,
+  type Kernels,
+  type PackedInt8DotMatrix,
+  type PackedInt8Matrix,
+  type PackedMatrix,
+  WasmArray,
+} from "@edgeformers/kernels";
 
 /**
  * Activations a Linear can end with: the kernels' fused ones (GELU erf / tanh) and ReLU, which
@@ -49,9 +56,22 @@ export interface Norm {
  */
 export const PACK_SLICE_BYTES = 4 * 1024 * 1024;
 
-/** Whether two views start at the same memory (a row block of `out` and of its residual are different objects). */
-function sameMemory(a: Float32Array, b: Float32Array): boolean {
+/** Whether two arrays start at the same memory (a row block of `out` and of its residual are different objects). */
+function sameMemory(a: F32Input, b: F32Input): boolean {
+  if (a instanceof WasmArray || b instanceof WasmArray) {
+    return a instanceof WasmArray && b instanceof WasmArray && a.ptr === b.ptr;
+  }
   return a.buffer === b.buffer && a.byteOffset === b.byteOffset;
+}
+
+/** The values of an array as a Float32Array: itself, or a view of a WasmArray (valid until the next kernel call). */
+function valuesOf(a: F32Input): Float32Array {
+  return a instanceof WasmArray ? a.view() : a;
+}
+
+/** A copy of an array's values. */
+function copyOf(a: F32Input): Float32Array {
+  return a instanceof WasmArray ? a.read() : a.slice();
 }
 
 /**
@@ -161,37 +181,55 @@ export class LinearLayer {
    * the residual, not x).
    */
   apply(
+    x: F32Input,
+    rows: number,
+    activation: LinearActivation,
+    residual: F32Input | undefined,
+    out: WasmArray,
+  ): WasmArray;
+  apply(
     x: Float32Array,
     rows: number,
-    activation: LinearActivation = "none",
+    activation?: LinearActivation,
     residual?: Float32Array,
     out?: Float32Array,
-  ): Float32Array {
+  ): Float32Array;
+  apply(
+    x: F32Input,
+    rows: number,
+    activation: LinearActivation = "none",
+    residual?: F32Input,
+    out?: F32Input,
+  ): F32Input {
     if (rows <= GEMM_ROW_BLOCK) return this.applyRows(x, rows, activation, residual, out);
     const inW = this.inFeatures;
     const outW = this.outFeatures;
     const y = out ?? new Float32Array(rows * outW);
     for (let r = 0; r < rows; r += GEMM_ROW_BLOCK) {
       const n = Math.min(GEMM_ROW_BLOCK, rows - r);
-      const part = (a: Float32Array, w: number) => a.subarray(r * w, (r + n) * w);
+      const part = (a: F32Input, w: number) => a.subarray(r * w, (r + n) * w);
       this.applyRows(part(x, inW), n, activation, residual && part(residual, outW), part(y, outW));
     }
     return y;
   }
 
   private applyRows(
-    x: Float32Array,
+    x: F32Input,
     rows: number,
     activation: LinearActivation,
-    residual: Float32Array | undefined,
-    out: Float32Array | undefined,
-  ): Float32Array {
+    residual: F32Input | undefined,
+    out: F32Input | undefined,
+  ): F32Input {
     if (activation === "relu") {
       // Not fused: y = relu(x·Wᵀ + b), then the residual.
-      const saved = residual && out && sameMemory(residual, out) ? residual.slice() : residual;
+      const saved = residual && out && sameMemory(residual, out) ? copyOf(residual) : residual;
       const y = this.applyRows(x, rows, "none", undefined, out);
-      for (let i = 0; i < y.length; i++) if (!(y[i] > 0)) y[i] = 0;
-      if (saved) for (let i = 0; i < y.length; i++) y[i] += saved[i];
+      const values = valuesOf(y);
+      for (let i = 0; i < values.length; i++) if (!(values[i] > 0)) values[i] = 0;
+      if (saved) {
+        const add = valuesOf(saved);
+        for (let i = 0; i < values.length; i++) values[i] += add[i];
+      }
       return y;
     }
     if (this.slices.length === 1) return this.applySlice(this.slices[0], x, rows, activation, residual, out);
@@ -199,12 +237,15 @@ export class LinearLayer {
     const width = this.outFeatures;
     const y = out ?? new Float32Array(rows * width);
     for (const slice of this.slices) {
-      const part = this.applySlice(slice, x, rows, activation);
+      const part = valuesOf(this.applySlice(slice, x, rows, activation));
+      // Views of wasm memory are taken after the slice's GEMM (which may grow the memory).
+      const dst = valuesOf(y);
+      const add = residual && valuesOf(residual);
       for (let r = 0; r < rows; r++) {
         const row = part.subarray(r * slice.count, (r + 1) * slice.count);
         const at = r * width + slice.start;
-        if (residual) for (let j = 0; j < row.length; j++) y[at + j] = row[j] + residual[at + j];
-        else y.set(row, at);
+        if (add) for (let j = 0; j < row.length; j++) dst[at + j] = row[j] + add[at + j];
+        else dst.set(row, at);
       }
     }
     return y;
@@ -212,25 +253,39 @@ export class LinearLayer {
 
   private applySlice(
     slice: Slice,
-    x: Float32Array,
+    x: F32Input,
     rows: number,
     activation: Exclude<LinearActivation, "relu">,
-    residual?: Float32Array,
-    out?: Float32Array,
-  ): Float32Array {
+    residual?: F32Input,
+    out?: F32Input,
+  ): F32Input {
     const k = this.kernels;
     const bias = slice.bias ? { bias: slice.bias } : {};
-    const into = out ? { out } : {};
     if (slice.f32) {
-      return k.gemm(x, slice.f32, { m: rows, ...bias, activation, ...(residual ? { residual } : {}), ...into });
+      const options = { m: rows, ...bias, activation, ...(residual ? { residual } : {}) };
+      // Two calls only because the kernels' overloads type the result by the kind of `out`.
+      if (out instanceof WasmArray) return k.gemm(x, slice.f32, { ...options, out });
+      return k.gemm(x, slice.f32, { ...options, ...(out ? { out } : {}) });
     }
     // The int8 GEMMs apply GELU in wasm memory; a residual is added here, in place.
-    const saved = residual && out && sameMemory(residual, out) ? residual.slice() : residual;
-    const options = { m: rows, ...bias, ...into, activation };
-    const y = slice.dot
-      ? k.int8DotGemm(x, slice.dot, { ...options, activationBits: this.int8Kernel === "dot8" ? 8 : 7 })
-      : k.int8Gemm(x, slice.i8 as PackedInt8Matrix, options);
-    if (saved) for (let i = 0; i < y.length; i++) y[i] += saved[i];
+    const saved = residual && out && sameMemory(residual, out) ? copyOf(residual) : residual;
+    const activationBits = this.int8Kernel === "dot8" ? 8 : 7;
+    const options = { m: rows, ...bias, activation };
+    let y: F32Input;
+    if (out instanceof WasmArray) {
+      y = slice.dot
+        ? k.int8DotGemm(x, slice.dot, { ...options, out, activationBits })
+        : k.int8Gemm(x, slice.i8 as PackedInt8Matrix, { ...options, out });
+    } else {
+      const into = out ? { out } : {};
+      y = slice.dot
+        ? k.int8DotGemm(x, slice.dot, { ...options, ...into, activationBits })
+        : k.int8Gemm(x, slice.i8 as PackedInt8Matrix, { ...options, ...into });
+    }
+    if (saved) {
+      const [values, add] = [valuesOf(y), valuesOf(saved)];
+      for (let i = 0; i < values.length; i++) values[i] += add[i];
+    }
     return y;
   }
 }

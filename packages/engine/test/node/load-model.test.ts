@@ -268,9 +268,11 @@ describe("batching within the memory budget", () => {
     const roomyOut = await roomy.forward({ inputIds: rows });
     expect(roomy.stats().batches).toBe(1);
     const weights = roomy.stats().weightsBytes;
-    // The wasm arena after loading (its first page) counts too; then room for ~12 tokens of activations.
+    // The wasm arena after loading (its free pages) counts too, and these few tokens' wasm
+    // activations fit in it. 6.1 kB more hold the assembled outputs of all 5 rows (4.4 kB) and the
+    // JS buffers of ~11 tokens (152 bytes each at hidden 16, logits included).
     const arena = roomy.stats().arenaBytes;
-    const budget = weights + arena + 12_000;
+    const budget = weights + arena + 6_100;
     const tight = await loadModel(new BundleSource(tiny.files), { memoryBudgetBytes: budget });
     const tightOut = await tight.forward({ inputIds: rows });
     const stats = tight.stats();
@@ -307,7 +309,9 @@ describe("batching within the memory budget", () => {
   it("a sequence that cannot fit even alone is a RangeError naming the sizes", async () => {
     const roomy = await loadModel(new BundleSource(tiny.files));
     const weights = roomy.stats().weightsBytes;
-    const budget = weights + roomy.stats().arenaBytes + 5_000;
+    // 2.4 kB more: next to a 10-token row, the held outputs (1.8 kB) leave room for ~4 tokens
+    // (152 bytes each at hidden 16): the 2-token row fits, the 10-token row never does.
+    const budget = weights + roomy.stats().arenaBytes + 2_400;
     const tight = await loadModel(new BundleSource(tiny.files), { memoryBudgetBytes: budget });
     await expect(tight.forward({ inputIds: [[2, 3]] })).resolves.toBeDefined();
     await expect(tight.forward({ inputIds: [[2, 3], rows[2]] })).rejects.toThrow(
