@@ -27,17 +27,32 @@ export class PackedMatrix extends WasmResident {
   }
 }
 
+/**
+ * Most bytes of a transposed source copied into wasm scratch at once while packing: the arena keeps
+ * the size it grew to, so a large matrix is packed in blocks of columns instead.
+ */
+export const PACK_CHUNK_BYTES = 4 * 1024 * 1024;
+
 export function packMatrix(ctx: KernelContext, b: Float32Array, options: PackOptions): PackedMatrix {
   const { k, n, transposed = false } = options;
   checkDim("k", k);
   checkDim("n", n);
   checkArray("b", b, Float32Array, k * n, transposed ? `[n=${n}, k=${k}]` : `[k=${k}, n=${n}]`);
-  const bytes = ctx.wasm.packedBBytes(k, n);
-  const dst = ctx.arena.allocPersistent(bytes, `packed matrix [${k}, ${n}]`);
-  ctx.arena.scoped(() => {
-    const src = ctx.arena.copyIn(b, "b");
-    ctx.wasm.packB(src, k, n, transposed ? 1 : 0, dst);
-  });
+  const { arena, wasm } = ctx;
+  const dst = arena.allocPersistent(wasm.packedBBytes(k, n), `packed matrix [${k}, ${n}]`);
+  if (transposed) {
+    // Bᵀ rows are B's columns, contiguous in the source: pack whole 8-column panels per block.
+    const step = Math.max(8, Math.floor(PACK_CHUNK_BYTES / (k * 4 * 8)) * 8);
+    for (let c0 = 0; c0 < n; c0 += step) {
+      const cols = Math.min(step, n - c0);
+      arena.scoped(() => {
+        const src = arena.copyIn(b.subarray(c0 * k, (c0 + cols) * k), "b");
+        wasm.packB(src, k, cols, 1, dst + (c0 / 8) * k * 8 * 4);
+      });
+    }
+  } else {
+    arena.scoped(() => wasm.packB(arena.copyIn(b, "b"), k, n, 0, dst));
+  }
   return new PackedMatrix(ctx, dst, k, n);
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { PACK_CHUNK_BYTES } from "../src/gemm.ts";
 import { loadKernels } from "../src/node.ts";
 import { referenceGemm } from "../src/reference/gemm.ts";
 import { expectClose, randomF32, randomInt, rng } from "./helpers.ts";
@@ -71,6 +72,21 @@ describe("f32 gemm vs reference", () => {
       const got = kernels.gemm(a, packed, { m, bias, activation, residual });
       expectClose(got, referenceGemm({ a, b, m, k, n, bias, activation, residual }));
     }
+  });
+
+  it("packs a transposed matrix larger than PACK_CHUNK_BYTES in column blocks, with no more scratch than one block", () => {
+    const random = rng(5);
+    // 1100 x 1001 f32 = 4.4 MB: two blocks of whole 8-column panels, the last one partial.
+    const [m, k, n] = [7, 1100, 1001];
+    const local = loadKernels();
+    const b = randomF32(random, k * n, 0.05);
+    const before = local.memory.stats();
+    const packed = local.packMatrix(b, { k, n, transposed: true });
+    const after = local.memory.stats();
+    expect(after.highWaterMark - after.persistentBytes).toBeLessThanOrEqual(PACK_CHUNK_BYTES + 4096);
+    expect(after.persistentBytes - before.persistentBytes).toBeGreaterThan(k * n * 4);
+    const a = randomF32(random, m * k);
+    expectClose(local.gemm(a, packed, { m }), referenceGemm({ a, b, m, k, n, transposed: true }));
   });
 
   it("handles a BERT-base sized product", () => {

@@ -56,6 +56,16 @@ export interface Norm {
  */
 export const PACK_SLICE_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Largest packed slice of a Linear layer, counted as f32 weights. The kernels copy an f32 matrix
+ * into scratch in ≤ 4 MiB blocks themselves (and int8 values take a byte each), so this only
+ * bounds a GEMM call's output scratch: a vocabulary-sized MLM decoder still runs in slices of
+ * output rows, while every encoder Linear up to 16 MiB (bert-base's 768 × 3072 feed-forward, 9.4
+ * MB) is one matrix and one GEMM call. At 4 MiB bert-base's feed-forward ran as 3 slices of
+ * separate calls, with each slice's output copied into place in JS.
+ */
+export const LINEAR_SLICE_BYTES = 16 * 1024 * 1024;
+
 /** Whether two arrays start at the same memory (a row block of `out` and of its residual are different objects). */
 function sameMemory(a: F32Input, b: F32Input): boolean {
   if (a instanceof WasmArray || b instanceof WasmArray) {
@@ -139,7 +149,7 @@ export class LinearLayer {
     readonly outFeatures: number,
     readonly inFeatures: number,
     dtype: WeightDtype,
-    sliceBytes = PACK_SLICE_BYTES,
+    sliceBytes = LINEAR_SLICE_BYTES,
     readonly int8Kernel: Int8Kernel = "i16",
   ) {
     const k = inFeatures;
@@ -154,10 +164,11 @@ export class LinearLayer {
         const w = weight.subarray(start * k, (start + n) * k);
         this.slices.push({ start, count: n, f32: kernels.packMatrix(w, shape), i8: null, dot: null, bias: sliceBias });
       } else {
-        // Symmetric per-output-channel scales: each output neuron keeps its own range.
+        // Symmetric per-output-channel scales: each output neuron keeps its own range. The f32
+        // source goes through wasm scratch in PACK_SLICE_BYTES pieces (quantizeRowsInSlices).
         const q =
           weight instanceof Float32Array
-            ? kernels.quantizeWeights(weight.subarray(start * k, (start + n) * k), shape)
+            ? quantizeRowsInSlices(kernels, weight.subarray(start * k, (start + n) * k), n, k)
             : {
                 values: weight.values.subarray(start * k, (start + n) * k),
                 scales: weight.scales.subarray(start, start + n),
@@ -369,7 +380,16 @@ export class WeightReader {
       weight = this.store.float32(full);
     }
     const bias = biasName === null ? null : this.tensor(biasName, [out], root);
-    const layer = new LinearLayer(this.kernels, weight, bias, out, inp, this.dtype, PACK_SLICE_BYTES, this.int8Kernel);
+    const layer = new LinearLayer(
+      this.kernels,
+      weight,
+      bias,
+      out,
+      inp,
+      this.dtype,
+      LINEAR_SLICE_BYTES,
+      this.int8Kernel,
+    );
     this.packedBytes += layer.bytes - (bias ? bias.byteLength : 0);
     if (layer.isInt8) this.int8Used = true;
     return layer;

@@ -1,7 +1,7 @@
 /**
- * Vocabulary-sized Linear layers are packed in slices of output rows so packing never inflates the
- * wasm arena; the sliced layer must give exactly what one packed matrix gives (f32 and int8), and a
- * hand-computed x·Wᵀ + b.
+ * Vocabulary-sized Linear layers are packed in slices of output rows, so a GEMM call's output
+ * never inflates the wasm arena; the sliced layer must give exactly what one packed matrix gives
+ * (f32 and int8), and a hand-computed x·Wᵀ + b.
  */
 import { loadKernels } from "@edgeformers/kernels/node";
 import { describe, expect, it } from "vitest";
@@ -65,6 +65,16 @@ describe("LinearLayer slices", () => {
       }
     },
   );
+
+  it("a bert-base feed-forward matrix (3072 x 768 f32, 9.4 MB) is one slice, packed through ≤ 4 MiB of scratch", () => {
+    const own = loadKernels();
+    const big = new LinearLayer(own, rng.normals(3072 * 768, 0.02), null, 3072, 768, "f32");
+    expect(big.sliceCount).toBe(1);
+    const stats = own.memory.stats();
+    expect(stats.highWaterMark - stats.persistentBytes).toBeLessThanOrEqual(4 * 1024 * 1024 + 4096);
+    // A vocabulary-sized decoder still runs in slices (output scratch per GEMM call).
+    expect(new LinearLayer(own, rng.normals(8000 * 768, 0.02), null, 8000, 768, "f32").sliceCount).toBe(2);
+  });
 
   it("quantising in row slices gives the kernels' whole-matrix result bit for bit", () => {
     const whole = kernels.quantizeWeights(w, { k: inp, n: out, transposed: true });
