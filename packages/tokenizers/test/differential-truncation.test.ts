@@ -1,28 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { type EncodeOptions, Tokenizer } from "../src/index.js";
-import { corpusLines, type FixtureName, fixtureJson, fixturesAvailable } from "./helpers/fixtures.js";
-import { EDGE_INPUTS, randomStrings } from "./helpers/inputs.js";
+import { fixturesAvailable } from "./helpers/fixtures.js";
+import { EDGE_INPUTS } from "./helpers/inputs.js";
 import { compareAll, expectNoMismatch, oracleFromJson } from "./helpers/oracle.js";
-
-// biome-ignore lint/suspicious/noExplicitAny: tokenizer.json is edited freely here
-type Json = any;
+import { variantHarness } from "./helpers/variants.js";
 
 /** Every truncation strategy and direction, with stride, and padding, against the oracle. */
 describe.skipIf(!fixturesAvailable)("truncation and padding vs Rust tokenizers", () => {
-  const base: Partial<Record<FixtureName, Json>> = {};
-  const load = (name: FixtureName): Json => {
-    base[name] ??= JSON.parse(fixtureJson(name));
-    return structuredClone(base[name]);
-  };
-  const lines = fixturesAvailable ? corpusLines() : [];
-  const inputs = [...EDGE_INPUTS, ...lines.filter((_, i) => i % 10 === 0), ...randomStrings(150, 11)];
-  const pairs: [string, string][] = inputs.slice(0, 120).map((s, i) => [s, inputs[(i * 13 + 5) % inputs.length]]);
-
-  async function check(json: Json, options: EncodeOptions = {}, list: (string | [string, string])[] = inputs) {
-    const text = JSON.stringify(json);
-    const r = await compareAll(Tokenizer.fromJSON(text), oracleFromJson(text), list, options);
-    expectNoMismatch(r);
-  }
+  const { load, lines, inputs, pairs, check } = variantHarness();
 
   describe("truncation", () => {
     const strategies = ["longest_first", "only_first", "only_second"] as const;

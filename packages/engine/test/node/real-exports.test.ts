@@ -221,48 +221,74 @@ describe.skipIf(!squad.available)(`backend "ort" on the keras2onnx TF BERT QA ex
   });
 });
 
+/**
+ * A keras2onnx TF BERT export's weights as a Hugging Face folder for the kernels backend, its
+ * recorded inputs as one forward row, and a reader for its recorded outputs.
+ */
+async function kerasExport(
+  path: string,
+  file: string,
+  scope: string,
+  layers: number,
+  head: "qa_outputs" | "classifier",
+) {
+  const { readGraph, readTensorProto } = await import("../helpers/onnx-reader.js");
+  const { kerasBertTensors } = await import("../helpers/keras-bert.js");
+  const { tensors: graph } = readGraph(readFileSync(join(path, file)));
+  const { tensors, eps } = kerasBertTensors(graph, scope, layers, head);
+  const pb = (f: string) => readTensorProto(readFileSync(join(path, "test_data_set_0", f)));
+  const inputs = Object.fromEntries(["input_0.pb", "input_1.pb", "input_2.pb"].map((f) => [pb(f).name, pb(f)]));
+  const row = (name: string) => [Array.from(inputs[name].data)];
+  const forward = {
+    inputIds: row("input_ids"),
+    attentionMask: row("attention_mask"),
+    tokenTypeIds: row("token_type_ids"),
+  };
+  const vocab = tensors["bert.embeddings.word_embeddings.weight"].shape[0];
+  /** The model with this config.json (hidden 8, intermediate 32, the export's positions and eps added). */
+  const load = (config: Record<string, unknown>) =>
+    loadModel(
+      new BundleSource({
+        "config.json": JSON.stringify({
+          model_type: "bert",
+          hidden_size: 8,
+          intermediate_size: 32,
+          max_position_embeddings: tensors["bert.embeddings.position_embeddings.weight"].shape[0],
+          type_vocab_size: 2,
+          layer_norm_eps: eps,
+          ...config,
+        }),
+        "tokenizer.json": JSON.stringify(tinyTokenizer(Number(config.vocab_size))),
+        "model.safetensors": serializeSafetensors(tensors),
+      }),
+    );
+  return { pb, forward, vocab, load };
+}
+
 describe.skipIf(!squad.available)(
   `kernels backend on the weights of the keras2onnx TF BERT QA export (${squad.label})`,
   () => {
     it("start/end logits equal the upstream outputs (padded row, token types), with 2 heads and only then", async () => {
-      const { readGraph, readTensorProto } = await import("../helpers/onnx-reader.js");
-      const { kerasBertTensors } = await import("../helpers/keras-bert.js");
-      const { tensors: graph } = readGraph(readFileSync(join(squad.path, "TFBertForQuestionAnswering.onnx")));
-      const { tensors, eps } = kerasBertTensors(graph, "tf_bert_for_question_answering", 24, "qa_outputs");
-      const pb = (f: string) => readTensorProto(readFileSync(join(squad.path, "test_data_set_0", f)));
-      const inputs = Object.fromEntries(["input_0.pb", "input_1.pb", "input_2.pb"].map((f) => [pb(f).name, pb(f)]));
-      const row = (name: string) => [Array.from(inputs[name].data)];
-      const forward = {
-        inputIds: row("input_ids"),
-        attentionMask: row("attention_mask"),
-        tokenTypeIds: row("token_type_ids"),
-      };
+      const { pb, forward, load } = await kerasExport(
+        squad.path,
+        "TFBertForQuestionAnswering.onnx",
+        "tf_bert_for_question_answering",
+        24,
+        "qa_outputs",
+      );
       expect(forward.attentionMask[0]).toContain(0);
       const start = pb("output_0.pb").data;
       const end = pb("output_1.pb").data;
       // The export does not state the head count (shapes are computed at run time): try the divisors of 8.
       const errors: Record<number, number> = {};
       for (const heads of [1, 2, 4, 8]) {
-        const config = {
-          model_type: "bert",
+        const model = await load({
           architectures: ["BertForQuestionAnswering"],
           vocab_size: 20,
-          hidden_size: 8,
           num_hidden_layers: 24,
           num_attention_heads: heads,
-          intermediate_size: 32,
-          max_position_embeddings: tensors["bert.embeddings.position_embeddings.weight"].shape[0],
-          type_vocab_size: 2,
-          layer_norm_eps: eps,
           hidden_act: "gelu",
-        };
-        const model = await loadModel(
-          new BundleSource({
-            "config.json": JSON.stringify(config),
-            "tokenizer.json": JSON.stringify(tinyTokenizer(20)),
-            "model.safetensors": serializeSafetensors(tensors),
-          }),
-        );
+        });
         const out = await model.forward(forward);
         errors[heads] = Math.max(maxAbsDiff(out.start_logits.data, start), maxAbsDiff(out.end_logits.data, end));
       }
@@ -283,39 +309,21 @@ describe.skipIf(!mrpc.available)(
   `kernels backend on the weights of the keras2onnx TF BERT MRPC export (${mrpc.label})`,
   () => {
     it("pooler → classifier logits equal the upstream output", async () => {
-      const { readGraph, readTensorProto } = await import("../helpers/onnx-reader.js");
-      const { kerasBertTensors } = await import("../helpers/keras-bert.js");
-      const { tensors: graph } = readGraph(readFileSync(join(mrpc.path, "TFBertForSequenceClassification_1.onnx")));
-      const { tensors, eps } = kerasBertTensors(graph, "tf_bert_for_sequence_classification", 12, "classifier");
-      const pb = (f: string) => readTensorProto(readFileSync(join(mrpc.path, "test_data_set_0", f)));
-      const inputs = Object.fromEntries(["input_0.pb", "input_1.pb", "input_2.pb"].map((f) => [pb(f).name, pb(f)]));
-      const row = (name: string) => [Array.from(inputs[name].data)];
-      const vocab = tensors["bert.embeddings.word_embeddings.weight"].shape[0];
-      const config = {
-        model_type: "bert",
+      const { pb, forward, vocab, load } = await kerasExport(
+        mrpc.path,
+        "TFBertForSequenceClassification_1.onnx",
+        "tf_bert_for_sequence_classification",
+        12,
+        "classifier",
+      );
+      const model = await load({
         architectures: ["BertForSequenceClassification"],
         vocab_size: vocab,
-        hidden_size: 8,
         num_hidden_layers: 12,
         num_attention_heads: 2,
-        intermediate_size: 32,
-        max_position_embeddings: tensors["bert.embeddings.position_embeddings.weight"].shape[0],
-        type_vocab_size: 2,
-        layer_norm_eps: eps,
         num_labels: 2,
-      };
-      const model = await loadModel(
-        new BundleSource({
-          "config.json": JSON.stringify(config),
-          "tokenizer.json": JSON.stringify(tinyTokenizer(vocab)),
-          "model.safetensors": serializeSafetensors(tensors),
-        }),
-      );
-      const out = await model.forward({
-        inputIds: row("input_ids"),
-        attentionMask: row("attention_mask"),
-        tokenTypeIds: row("token_type_ids"),
       });
+      const out = await model.forward(forward);
       const expected = pb("output_0.pb").data;
       const err = maxAbsDiff(out.logits.data, expected);
       console.info(

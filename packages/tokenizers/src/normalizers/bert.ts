@@ -91,6 +91,22 @@ function growScratch(size: number): void {
   scratchEnds = b;
 }
 
+/**
+ * Writes `text` at scratch unit `k`, every unit aligned to input [a, b), first growing the scratch
+ * so that `rest` more input units still fit (at most 3 output units each). Returns the new k; the
+ * caller reloads its scratch references, which growth replaces.
+ */
+function appendAligned(k: number, text: string, a: number, b: number, rest: number): number {
+  const need = k + text.length + 3 * rest + 8;
+  if (need > scratchUnits.length) growScratch(need);
+  for (let j = 0; j < text.length; j++, k++) {
+    scratchUnits[k] = text.charCodeAt(j);
+    scratchStarts[k] = a;
+    scratchEnds[k] = b;
+  }
+  return k;
+}
+
 export class BertNormalizer implements Normalizer {
   /** Per BMP char: what the fused pass does with it (UNKNOWN until first met). */
   private readonly kind = new Uint8Array(0x10000);
@@ -225,18 +241,10 @@ export class BertNormalizer implements Normalizer {
         }
         if (this.stripAccents && isSurvivingMark(cp)) return false;
         const out = this.emitted(cp);
-        const text = this.handleChineseChars && isChineseChar(cp) ? ` ${out} ` : out;
-        if (k + text.length + 2 * (n - i) + 8 > units.length) {
-          growScratch(k + text.length + 3 * (n - i) + 8);
-          units = scratchUnits;
-          starts = scratchStarts;
-          ends = scratchEnds;
-        }
-        for (let j = 0; j < text.length; j++, k++) {
-          units[k] = text.charCodeAt(j);
-          starts[k] = a;
-          ends[k] = b;
-        }
+        k = appendAligned(k, this.handleChineseChars && isChineseChar(cp) ? ` ${out} ` : out, a, b, n - i);
+        units = scratchUnits;
+        starts = scratchStarts;
+        ends = scratchEnds;
         sameLayout = false;
         continue;
       }
@@ -257,18 +265,10 @@ export class BertNormalizer implements Normalizer {
       } else if (kind === REMOVE) sameLayout = false;
       else if (kind === SPACING) return false;
       else {
-        const text = this.multi.get(c)!;
-        if (k + text.length + 3 * (n - i) + 8 > units.length) {
-          growScratch(k + text.length + 3 * (n - i) + 8);
-          units = scratchUnits;
-          starts = scratchStarts;
-          ends = scratchEnds;
-        }
-        for (let j = 0; j < text.length; j++, k++) {
-          units[k] = text.charCodeAt(j);
-          starts[k] = a;
-          ends[k] = b;
-        }
+        k = appendAligned(k, this.multi.get(c)!, a, b, n - i);
+        units = scratchUnits;
+        starts = scratchStarts;
+        ends = scratchEnds;
         sameLayout = false;
       }
     }
