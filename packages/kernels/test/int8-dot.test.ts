@@ -7,7 +7,7 @@ import {
   referenceQuantizeRows,
   referenceQuantizeWeights,
 } from "../src/reference/int8-gemm.ts";
-import { randomF32, randomInt, relativeError, rng } from "./helpers.ts";
+import { randomF32, randomInt, randomInt8Problem, relativeError, rng } from "./helpers.ts";
 
 const kernels = loadKernels();
 
@@ -37,41 +37,41 @@ describe("int8 dot GEMM (7-bit activations, relaxed byte dot product)", () => {
   it("accumulators and dequantized output are bit-exact to the integer reference", () => {
     const random = rng(21);
     for (let trial = 0; trial < 40; trial++) {
-      const m = randomInt(random, 1, 27);
-      const k = randomInt(random, 1, 100);
-      const n = randomInt(random, 1, 35);
-      const transposed = trial % 2 === 0;
-      const a = randomF32(random, m * k, 4);
-      const w = randomF32(random, k * n, 0.3);
-      const bias = trial % 3 === 0 ? undefined : randomF32(random, n);
-      const qw = kernels.quantizeWeights(w, { k, n, transposed });
+      const p = randomInt8Problem(kernels, random, trial, { maxM: 27, maxK: 100, maxN: 35, activationMax: 63 });
+      const { m, k, n, transposed, qw, qa, acc, bias } = p;
       const packed = kernels.packInt8DotMatrix(qw, { k, n, transposed });
-      const qa = referenceQuantizeRows(a, m, k, 63);
-      const acc = referenceInt8Accumulate(qa.values, qw.values, m, k, n, transposed);
-      expect(kernels.int8DotGemmAccumulators(a, packed, { m })).toEqual(acc);
-      expect(kernels.int8DotGemm(a, packed, { m, bias })).toEqual(
+      expect(kernels.int8DotGemmAccumulators(p.a, packed, { m })).toEqual(acc);
+      expect(kernels.int8DotGemm(p.a, packed, { m, bias })).toEqual(
         referenceDequantize(acc, qa.scales, qw.scales, m, n, bias),
       );
     }
   });
 
-  it("int8DotMatMul is exact for the whole [-64, 63] x [-128, 127] range, extremes included", () => {
-    const random = rng(22);
-    for (let trial = 0; trial < 20; trial++) {
-      const m = randomInt(random, 1, 20);
-      const k = randomInt(random, 1, 70);
-      const n = randomInt(random, 1, 30);
-      const extremes = trial % 4 === 0;
-      const qa = Int8Array.from({ length: m * k }, (_, i) =>
-        extremes ? (i % 2 ? -64 : 63) : randomInt(random, -64, 63),
-      );
-      const values = Int8Array.from({ length: k * n }, (_, i) =>
-        extremes ? (i % 3 ? -128 : 127) : randomInt(random, -128, 127),
-      );
-      const packed = kernels.packInt8DotMatrix({ values, scales: new Float32Array(n).fill(1) }, { k, n });
-      expect(kernels.int8DotMatMul(qa, packed, { m })).toEqual(referenceInt8Accumulate(qa, values, m, k, n));
-    }
-  });
+  it.each([
+    { activationBits: 7, lo: -64, hi: 63, seed: 22 },
+    { activationBits: 8, lo: -127, hi: 127, seed: 27 },
+  ] as const)(
+    "int8DotMatMul ($activationBits-bit) is exact on the whole [$lo, $hi] x [-128, 127] range, extremes included",
+    ({ activationBits, lo, hi, seed }) => {
+      const random = rng(seed);
+      for (let trial = 0; trial < 20; trial++) {
+        const m = randomInt(random, 1, 20);
+        const k = randomInt(random, 1, 70);
+        const n = randomInt(random, 1, 30);
+        const extremes = trial % 4 === 0;
+        const qa = Int8Array.from({ length: m * k }, (_, i) =>
+          extremes ? (i % 2 ? lo : hi) : randomInt(random, lo, hi),
+        );
+        const values = Int8Array.from({ length: k * n }, (_, i) =>
+          extremes ? (i % 3 ? -128 : 127) : randomInt(random, -128, 127),
+        );
+        const packed = kernels.packInt8DotMatrix({ values, scales: new Float32Array(n).fill(1) }, { k, n });
+        expect(kernels.int8DotMatMul(qa, packed, { m, activationBits })).toEqual(
+          referenceInt8Accumulate(qa, values, m, k, n),
+        );
+      }
+    },
+  );
 
   it("int8DotMatMul rejects values outside [-64, 63], naming the index", () => {
     const [m, k, n] = [3, 40, 8];
@@ -138,44 +138,16 @@ describe("int8 dot GEMM (7-bit activations, relaxed byte dot product)", () => {
       // m 1-13 covers one to three 5-row blocks with every remainder; k and n cross the 4-k
       // quad and 8-column panel edges.
       for (let trial = 0; trial < 40; trial++) {
-        const m = trial < 13 ? trial + 1 : randomInt(random, 1, 31);
-        const k = randomInt(random, 1, 90);
-        const n = randomInt(random, 1, 35);
-        const transposed = trial % 2 === 1;
-        const a = randomF32(random, m * k, 4);
-        const w = randomF32(random, k * n, 0.3);
-        const bias = trial % 3 === 0 ? undefined : randomF32(random, n);
-        const qw = kernels.quantizeWeights(w, { k, n, transposed });
+        const sizes = { maxM: 31, maxK: 90, maxN: 35, activationMax: 127, ...(trial < 13 ? { m: trial + 1 } : {}) };
+        const { m, k, n, transposed, a, qw, qa, acc, bias } = randomInt8Problem(kernels, random, trial, sizes);
         const dot = kernels.packInt8DotMatrix(qw, { k, n, transposed });
         const i16 = kernels.packInt8Matrix(qw, { k, n, transposed });
-        const qa = referenceQuantizeRows(a, m, k, 127);
-        const acc = referenceInt8Accumulate(qa.values, qw.values, m, k, n, transposed);
         expect(kernels.int8DotGemmAccumulators(a, dot, { m, activationBits: 8 })).toEqual(acc);
         const want = referenceDequantize(acc, qa.scales, qw.scales, m, n, bias);
         expect(kernels.int8DotGemm(a, dot, { m, bias, activationBits: 8 })).toEqual(want);
         const activation = "gelu";
         expect(kernels.int8DotGemm(a, dot, { m, bias, activation, activationBits: 8 })).toEqual(
           kernels.int8Gemm(a, i16, { m, bias, activation }),
-        );
-      }
-    });
-
-    it("int8DotMatMul is exact on the whole [-127, 127] x [-128, 127] range, extremes included", () => {
-      const random = rng(27);
-      for (let trial = 0; trial < 20; trial++) {
-        const m = randomInt(random, 1, 17);
-        const k = randomInt(random, 1, 70);
-        const n = randomInt(random, 1, 30);
-        const extremes = trial % 4 === 0;
-        const qa = Int8Array.from({ length: m * k }, (_, i) =>
-          extremes ? (i % 2 ? -127 : 127) : randomInt(random, -127, 127),
-        );
-        const values = Int8Array.from({ length: k * n }, (_, i) =>
-          extremes ? (i % 3 ? -128 : 127) : randomInt(random, -128, 127),
-        );
-        const packed = kernels.packInt8DotMatrix({ values, scales: new Float32Array(n).fill(1) }, { k, n });
-        expect(kernels.int8DotMatMul(qa, packed, { m, activationBits: 8 })).toEqual(
-          referenceInt8Accumulate(qa, values, m, k, n),
         );
       }
     });

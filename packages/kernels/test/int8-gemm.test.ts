@@ -9,7 +9,7 @@ import {
   referenceQuantizeWeights,
   roundHalfEven,
 } from "../src/reference/int8-gemm.ts";
-import { randomF32, randomInt, relativeError, rng } from "./helpers.ts";
+import { randomF32, randomInt, randomInt8Problem, relativeError, rng } from "./helpers.ts";
 
 const kernels = loadKernels();
 
@@ -67,17 +67,9 @@ describe("int8 gemm", () => {
   it("accumulators and dequantized output are bit-exact to the integer reference", () => {
     const random = rng(12);
     for (let trial = 0; trial < 30; trial++) {
-      const m = randomInt(random, 1, 21);
-      const k = randomInt(random, 1, 90);
-      const n = randomInt(random, 1, 33);
-      const transposed = trial % 2 === 0;
-      const a = randomF32(random, m * k, 4);
-      const w = randomF32(random, k * n, 0.3);
-      const bias = trial % 3 === 0 ? undefined : randomF32(random, n);
-      const qw = kernels.quantizeWeights(w, { k, n, transposed });
+      const p = randomInt8Problem(kernels, random, trial, { maxM: 21, maxK: 90, maxN: 33, activationMax: 127 });
+      const { m, k, n, transposed, a, qw, qa, acc, bias } = p;
       const packed = kernels.packInt8Matrix(qw, { k, n, transposed });
-      const qa = referenceQuantizeRows(a, m, k);
-      const acc = referenceInt8Accumulate(qa.values, qw.values, m, k, n, transposed);
       expect(kernels.int8GemmAccumulators(a, packed, { m })).toEqual(acc);
       const out = kernels.int8Gemm(a, packed, { m, bias });
       expect(out).toEqual(referenceDequantize(acc, qa.scales, qw.scales, m, n, bias));
