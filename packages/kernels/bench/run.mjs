@@ -9,13 +9,7 @@ import { fileURLToPath } from "node:url";
 import * as ortNode from "onnxruntime-node";
 import * as ortWeb from "onnxruntime-web";
 import { loadKernels, supportsRelaxedSimd } from "../dist/js/src/node.js";
-import {
-  attentionMatMulSoftmaxGraph,
-  dynamicQuantMatmulGraph,
-  matmulGraph,
-  matmulIntegerGraph,
-  multiHeadAttentionGraph,
-} from "./graphs.mjs";
+import * as graphs from "./graphs.mjs";
 
 const quick = process.argv.includes("--quick");
 // --only=gemm,int8,attention runs a subset (default: all).
@@ -140,7 +134,7 @@ const results = {
 for (const [m, k, n] of only.has("gemm") ? gemmShapes : []) {
   const a = random(m * k);
   const b = random(k * n, 0.05);
-  const sessions = await ortSessions(matmulGraph(m, k, n, b), { A: { type: "float32", data: a, dims: [m, k] } });
+  const sessions = await ortSessions(graphs.matmulGraph(m, k, n, b), { A: { type: "float32", data: a, dims: [m, k] } });
   const [ours, oursRelaxed, ortWebS, ortNodeS] = await compare(
     (kk) => {
       const packed = kk.packMatrix(b, { k, n });
@@ -172,7 +166,7 @@ for (const [m, k, n] of only.has("int8") ? gemmShapes : []) {
   const gops = (s) => (2 * m * k * n) / s / 1e9;
   // Like-for-like integer core: pre-quantized int8 rows in, raw i32 out, against MatMulInteger
   // (u8 rows with zero point 128, the same values shifted; raw i32 out).
-  const coreSessions = await ortSessions(matmulIntegerGraph(m, k, n, qw.values), {
+  const coreSessions = await ortSessions(graphs.matmulIntegerGraph(m, k, n, qw.values), {
     A: { type: "uint8", data: au8, dims: [m, k] },
   });
   const [coreOurs, coreRelaxed, coreWeb, coreNode] = await compare(
@@ -195,7 +189,7 @@ for (const [m, k, n] of only.has("int8") ? gemmShapes : []) {
   console.log("int8 core", core);
   // Full call: f32 in, quantize, integer GEMM, dequantize, f32 out, against ORT's
   // DynamicQuantizeLinear → MatMulInteger → Cast → Mul graph.
-  const fullSessions = await ortSessions(dynamicQuantMatmulGraph(m, k, n, qw.values, qw.scales), {
+  const fullSessions = await ortSessions(graphs.dynamicQuantMatmulGraph(m, k, n, qw.values, qw.scales), {
     A: { type: "float32", data: a, dims: [m, k] },
   });
   const [ours, oursRelaxed, ortWebS, ortNodeS] = await compare(
@@ -228,8 +222,8 @@ for (const seq of only.has("attention") ? [128, 512] : []) {
   const feeds = Object.fromEntries(
     ["Q", "K", "V"].map((name, i) => [name, { type: "float32", data: [q, k, v][i], dims: [1, seq, hd] }]),
   );
-  const mmsSessions = await ortSessions(attentionMatMulSoftmaxGraph(seq, heads, headDim), feeds);
-  const mhaSessions = await ortSessions(multiHeadAttentionGraph(seq, heads, headDim), feeds);
+  const mmsSessions = await ortSessions(graphs.attentionMatMulSoftmaxGraph(seq, heads, headDim), feeds);
+  const mhaSessions = await ortSessions(graphs.multiHeadAttentionGraph(seq, heads, headDim), feeds);
   const [ours, oursRelaxed, mmsWeb, mmsNode, mhaWeb, mhaNode] = await compare(
     (kk) => () => kk.attention(q, k, v, { batch: 1, qLen: seq, heads, headDim }),
     [mmsSessions, mhaSessions],

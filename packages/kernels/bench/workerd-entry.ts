@@ -2,13 +2,7 @@
 // request); it runs one case `iters` times per request and the runner times the requests.
 import * as ortWeb from "onnxruntime-web/wasm";
 import { createKernels, type Kernels } from "../src/index.ts";
-import {
-  attentionMatMulSoftmaxGraph,
-  dynamicQuantMatmulGraph,
-  matmulGraph,
-  matmulIntegerGraph,
-  multiHeadAttentionGraph,
-} from "./graphs.mjs";
+import * as graphs from "./graphs.mjs";
 // @ts-expect-error: see above
 import relaxedModule from "./kernels.relaxed.wasm";
 // @ts-expect-error: see above
@@ -72,7 +66,7 @@ async function prepare(name: string, m: number, k: number, n: number) {
     } else {
       ort ??= initOrt();
       const o = await ort;
-      const graph = name === "ortAttentionMms" ? attentionMatMulSoftmaxGraph : multiHeadAttentionGraph;
+      const graph = name === "ortAttentionMms" ? graphs.attentionMatMulSoftmaxGraph : graphs.multiHeadAttentionGraph;
       const s = await o.InferenceSession.create(graph(seq, heads, headDim), {
         intraOpNumThreads: 1,
         interOpNumThreads: 1,
@@ -136,11 +130,11 @@ async function prepare(name: string, m: number, k: number, n: number) {
       graphOptimizationLevel: "all",
     } as const;
     if (base === "ortMatMul") {
-      const s = await o.InferenceSession.create(matmulGraph(m, k, n, w), options);
+      const s = await o.InferenceSession.create(graphs.matmulGraph(m, k, n, w), options);
       const t = new o.Tensor("float32", a, [m, k]);
       run = () => s.run({ A: t });
     } else if (base === "ortMatMulInteger") {
-      const s = await o.InferenceSession.create(matmulIntegerGraph(m, k, n, qw.values), options);
+      const s = await o.InferenceSession.create(graphs.matmulIntegerGraph(m, k, n, qw.values), options);
       const t = new o.Tensor(
         "uint8",
         Uint8Array.from(qa.values, (v) => v + 128),
@@ -148,7 +142,7 @@ async function prepare(name: string, m: number, k: number, n: number) {
       );
       run = () => s.run({ A: t });
     } else if (base === "ortDynamicQuant") {
-      const s = await o.InferenceSession.create(dynamicQuantMatmulGraph(m, k, n, qw.values, qw.scales), options);
+      const s = await o.InferenceSession.create(graphs.dynamicQuantMatmulGraph(m, k, n, qw.values, qw.scales), options);
       const t = new o.Tensor("float32", a, [m, k]);
       run = () => s.run({ A: t });
     } else {

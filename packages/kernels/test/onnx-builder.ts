@@ -3,59 +3,7 @@
 // Field numbers follow onnx/onnx.proto (ModelProto, GraphProto, NodeProto, AttributeProto,
 // TensorProto, ValueInfoProto, TypeProto, TensorShapeProto, OperatorSetIdProto).
 
-/** Minimal protobuf encoder: varints, length-delimited fields, little-endian payloads. */
-class ProtoWriter {
-  private readonly chunks: number[] = [];
-
-  varint(field: number, value: number | bigint): this {
-    this.tag(field, 0);
-    this.rawVarint(BigInt(value));
-    return this;
-  }
-
-  float(field: number, value: number): this {
-    this.tag(field, 5);
-    const bytes = new Uint8Array(new Float32Array([value]).buffer);
-    this.chunks.push(...bytes);
-    return this;
-  }
-
-  bytes(field: number, value: Uint8Array): this {
-    this.tag(field, 2);
-    this.rawVarint(BigInt(value.length));
-    for (const b of value) this.chunks.push(b);
-    return this;
-  }
-
-  string(field: number, value: string): this {
-    return this.bytes(field, new TextEncoder().encode(value));
-  }
-
-  message(field: number, build: (w: ProtoWriter) => void): this {
-    const inner = new ProtoWriter();
-    build(inner);
-    return this.bytes(field, inner.finish());
-  }
-
-  finish(): Uint8Array {
-    return Uint8Array.from(this.chunks);
-  }
-
-  private tag(field: number, wireType: number): void {
-    this.rawVarint(BigInt((field << 3) | wireType));
-  }
-
-  private rawVarint(value: bigint): void {
-    // Negative int64 values are encoded as their 64-bit two's complement (10 bytes).
-    let v = BigInt.asUintN(64, value);
-    do {
-      let byte = Number(v & 0x7fn);
-      v >>= 7n;
-      if (v !== 0n) byte |= 0x80;
-      this.chunks.push(byte);
-    } while (v !== 0n);
-  }
-}
+import { ProtoWriter } from "../src/testing/protobuf.ts";
 
 export type ElementType = "float32" | "uint8" | "int8" | "int32" | "int64";
 const DATA_TYPE: Record<ElementType, number> = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7 };
